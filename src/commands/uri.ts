@@ -1,0 +1,11 @@
+import { BaseCommand } from '../cli/base';
+
+export default class Uri extends BaseCommand {
+  static override summary = 'print the hypervisor canonical URI';
+
+  async run(): Promise<{ uri: string }> {
+    const uri = (await this.conn()).getURI();
+    this.out(`${uri}\n\n`);
+    return { uri };
+  }
+}

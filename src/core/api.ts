@@ -1,0 +1,198 @@
+/**
+ * The core API: one method per libvirt call, named after it
+ * (virConnectGetType → Connection.getType, virDomainGetInfo → Domain.getInfo).
+ * Every driver (test:///, sim:///, bhyve:///) implements these interfaces;
+ * the CLI only talks to them. Methods a driver cannot support throw
+ * VirError('VIR_ERR_NO_SUPPORT', ...) with virsh's wording.
+ *
+ * Methods are async because real drivers do I/O (state files, the native
+ * addon, spawning tools); the test driver resolves immediately.
+ */
+
+/** virDomainState */
+export enum DomainState {
+  NoState = 0,
+  Running = 1,
+  Blocked = 2,
+  Paused = 3,
+  Shutdown = 4,
+  Shutoff = 5,
+  Crashed = 6,
+  PMSuspended = 7,
+}
+
+/** Reason codes are per state in libvirt (virDomainRunningReason, …); we keep
+ *  the printable reason word virsh shows (`domstate --reason`). */
+export interface DomainStateInfo {
+  state: DomainState;
+  /** virsh's word for the reason: 'booted', 'unknown', 'user', 'destroyed', 'crashed', … */
+  reason: string;
+}
+
+/** virDomainInfo */
+export interface DomainInfo {
+  state: DomainState;
+  /** KiB */
+  maxMem: number;
+  /** KiB */
+  memory: number;
+  nrVirtCpu: number;
+  /** nanoseconds */
+  cpuTime: bigint;
+}
+
+/** virVcpuInfo (+ affinity as a boolean per host CPU) */
+export interface VcpuInfo {
+  number: number;
+  /** virVcpuState: 0 offline, 1 running, 2 blocked */
+  state: number;
+  /** nanoseconds */
+  cpuTime: bigint;
+  /** host CPU it runs on, -1 when unknown */
+  cpu: number;
+  affinity?: boolean[];
+}
+
+/** virDomainMemoryStatStruct, keyed by virsh's printed tag (actual, rss, …), values KiB
+ *  (last_update is seconds). Only tags the driver can honestly report are present. */
+export type MemoryStats = Partial<Record<
+  'swap_in' | 'swap_out' | 'major_fault' | 'minor_fault' | 'unused' | 'available' | 'actual_balloon' |
+  'actual' | 'usable' | 'last_update' | 'disk_caches' | 'hugetlb_pgalloc' | 'hugetlb_pgfail' | 'rss', number>>;
+
+/** virNodeInfo */
+export interface NodeInfo {
+  model: string;
+  /** KiB */
+  memory: number;
+  cpus: number;
+  /** MHz */
+  mhz: number;
+  nodes: number;
+  sockets: number;
+  cores: number;
+  threads: number;
+}
+
+/** virTypedParameter-ish per-CPU statistics (cpu-stats) */
+export interface CpuStats {
+  /** nanoseconds, per vCPU (index = vCPU) */
+  perVcpu?: bigint[];
+  total?: { cpuTime: bigint; userTime?: bigint; systemTime?: bigint; vcpuTime?: bigint };
+}
+
+/** Flags shared by several calls, as libvirt's VIR_DOMAIN_AFFECT_* / XML flags. */
+export interface XMLDescFlags {
+  inactive?: boolean;
+  secure?: boolean;
+  updateCpu?: boolean;
+  migratable?: boolean;
+}
+
+export interface VcpuCountFlags {
+  maximum?: boolean;
+  active?: boolean;
+  live?: boolean;
+  config?: boolean;
+  current?: boolean;
+  guest?: boolean;
+}
+
+/** virConnectListAllDomains flags */
+export interface ListAllDomainsFlags {
+  active?: boolean;
+  inactive?: boolean;
+  persistent?: boolean;
+  transient?: boolean;
+  running?: boolean;
+  paused?: boolean;
+  shutoff?: boolean;
+  other?: boolean;
+  autostart?: boolean;
+  noAutostart?: boolean;
+}
+
+export interface ShutdownOptions {
+  /** bvirsh extension: seconds to wait for the guest before forcing power-off */
+  timeout?: number;
+}
+
+export interface Domain {
+  readonly connection: Connection;
+  getName(): string;
+  /** -1 when inactive */
+  getID(): Promise<number>;
+  getUUIDString(): Promise<string>;
+  getOSType(): Promise<string>;
+
+  getInfo(): Promise<DomainInfo>;
+  getState(): Promise<DomainStateInfo>;
+  getXMLDesc(flags?: XMLDescFlags): Promise<string>;
+  getMaxMemory(): Promise<number>;
+  getVcpus(): Promise<VcpuInfo[]>;
+  getVcpusFlags(flags?: VcpuCountFlags): Promise<number>;
+  getMaxVcpus(): Promise<number>;
+  memoryStats(): Promise<MemoryStats>;
+  getCPUStats?(): Promise<CpuStats>;
+  isActive(): Promise<boolean>;
+  isPersistent(): Promise<boolean>;
+  hasManagedSaveImage(): Promise<boolean>;
+  getAutostart(): Promise<boolean>;
+  setAutostart(autostart: boolean): Promise<void>;
+  /** virDomainGetSecurityLabel + virNodeGetSecurityModel, as dominfo prints them */
+  getSecurityLabel?(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null>;
+  /** domblklist: target and source of each disk */
+  getBlockDevices?(): Promise<Array<{ type: string; device: string; target: string; source: string }>>;
+  /** domiflist */
+  getInterfaces?(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
+  getTime?(): Promise<{ seconds: number; nseconds: number }>;
+  setTime?(time: { seconds: number; nseconds: number } | { sync: true }): Promise<void>;
+  injectNMI?(): Promise<void>;
+
+  create(): Promise<void>;
+  destroy(): Promise<void>;
+  shutdown(opts?: ShutdownOptions): Promise<void>;
+  reboot(): Promise<void>;
+  reset(): Promise<void>;
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
+  undefine(): Promise<void>;
+}
+
+export interface Connection {
+  /** the URI this connection was opened with, normalised (virConnectGetURI) */
+  getURI(): string;
+  /** hypervisor name as virsh prints it ("TEST", "BHYVE") */
+  getType(): string;
+  /** libvirt-style version number major*1e6+minor*1e3+micro */
+  getLibVersion(): Promise<number>;
+  /** hypervisor version, same encoding */
+  getVersion(): Promise<number>;
+  getHostname(): Promise<string>;
+  isAlive(): Promise<boolean>;
+  isSecure(): Promise<boolean>;
+  isEncrypted(): Promise<boolean>;
+  isReadOnly(): boolean;
+  getMaxVcpus(type?: string): Promise<number>;
+  getCapabilities(): Promise<string>;
+  getDomainCapabilities?(opts: { emulatorbin?: string; arch?: string; machine?: string; virttype?: string }): Promise<string>;
+  getCPUModelNames?(arch: string): Promise<string[]>;
+  getNodeInfo(): Promise<NodeInfo>;
+  getFreeMemory?(): Promise<number>;
+
+  listAllDomains(flags?: ListAllDomainsFlags): Promise<Domain[]>;
+  lookupByName(name: string): Promise<Domain>;
+  lookupByID(id: number): Promise<Domain>;
+  lookupByUUIDString(uuid: string): Promise<Domain>;
+  defineXML(xml: string): Promise<Domain>;
+  createXML(xml: string): Promise<Domain>;
+
+  /** virConnectDomainXMLToNative / FromNative (format 'bhyve-argv') */
+  domainXMLToNative?(format: string, xml: string): Promise<string>;
+  domainXMLFromNative?(format: string, config: string): Promise<string>;
+
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+}

@@ -1,0 +1,54 @@
+/**
+ * VirError: the one error type the core throws. It carries a libvirt-like
+ * error code (virErrorNumber names, see libvirt's include/libvirt/virterror.h)
+ * and the exact message virsh would print after "error: ".
+ *
+ * virsh often prints two lines (e.g. "failed to get domain 'x'" followed by
+ * the driver's own message); `message` is the first, `detail` the optional
+ * second line, printed by the CLI as `error: <detail>` too.
+ */
+export type VirErrorCode =
+  | 'VIR_ERR_INTERNAL_ERROR'
+  | 'VIR_ERR_NO_SUPPORT'
+  | 'VIR_ERR_INVALID_ARG'
+  | 'VIR_ERR_NO_CONNECT'
+  | 'VIR_ERR_OPERATION_FAILED'
+  | 'VIR_ERR_OPERATION_INVALID'
+  | 'VIR_ERR_OPERATION_DENIED'
+  | 'VIR_ERR_OPERATION_TIMEOUT'
+  | 'VIR_ERR_NO_DOMAIN'
+  | 'VIR_ERR_DOM_EXIST'
+  | 'VIR_ERR_XML_ERROR'
+  | 'VIR_ERR_XML_DETAIL'
+  | 'VIR_ERR_CONFIG_UNSUPPORTED'
+  | 'VIR_ERR_SYSTEM_ERROR'
+  | 'VIR_ERR_ARGUMENT_UNSUPPORTED'
+  | 'VIR_ERR_RESOURCE_BUSY'
+  | 'VIR_ERR_NO_NAME'
+  | 'VIR_ERR_PARSE_FAILED'
+  | 'VIR_ERR_AGENT_UNRESPONSIVE';
+
+export class VirError extends Error {
+  readonly code: VirErrorCode;
+  readonly detail?: string;
+  /** errno when the failure came from a system call (native addon, fs). */
+  readonly errno?: number;
+
+  constructor(code: VirErrorCode, message: string, opts: { detail?: string; errno?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'VirError';
+    this.code = code;
+    this.detail = opts.detail;
+    this.errno = opts.errno;
+  }
+}
+
+export function isVirError(e: unknown): e is VirError {
+  return e instanceof VirError;
+}
+
+/** The read-only refusal every mutating call gives on a `-r` connection, e.g.
+ *  readOnlyError('virDomainDestroy'). */
+export function readOnlyError(apiName: string): VirError {
+  return new VirError('VIR_ERR_OPERATION_DENIED', `operation forbidden: read only access prevents ${apiName}`);
+}
