@@ -2,12 +2,10 @@
  * parseDomainXML(xml): libvirt domain XML text -> DomainDef (conf/domain.ts).
  *
  * Safety first (the XML may come from anyone who can run `define`):
- *  - the size limit (MAX_DOMAIN_XML_BYTES, 10 MiB) is checked before parsing;
- *  - any <!DOCTYPE or <!ENTITY declaration is refused outright (no entity
- *    expansion, no external entities: billion-laughs and XXE die here, in
- *    O(n) time with no allocation beyond the input);
- *  - fast-xml-parser runs with processEntities off and its well-formedness
- *    validator on.
+ *  - conf/xml-reader.ts checks the size limit (10 MiB) first, refuses any
+ *    <!DOCTYPE / <!ENTITY outright (no entity expansion, no external
+ *    entities: billion laughs and XXE die in O(n) with no allocation), and
+ *    reads strictly (malformed XML is diagnosed by fast-xml-parser's validator).
  * Then every element is checked against what the model knows; an unknown
  * element or attribute value is a VirError naming the element and the value
  * (see the unknown-element policy in conf/domain.ts).
@@ -16,8 +14,8 @@
  * VIR_ERR_XML_DETAIL (invalid value), VIR_ERR_CONFIG_UNSUPPORTED (valid
  * libvirt XML that bhyve cannot run / the model does not know).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { VirError } from '../errors';
+import { MAX_XML_BYTES, readXMLTree, XmlElement } from './xml-reader';
 import {
   AudioDef, BHYVE_NS_URI, BlkioTune, ChannelDef, ChrSource, ConsoleDef, ControllerDef, ControllerType,
   DiskDef, DomainDef, DriveAddress, FilesystemDef, GraphicsDef, HostdevDef, InputDef, InterfaceDef,
@@ -25,61 +23,9 @@ import {
   VideoDef, VirtioSerialAddress, emptyDevices,
 } from './domain';
 
-export const MAX_DOMAIN_XML_BYTES = 10 * 1024 * 1024;
+export const MAX_DOMAIN_XML_BYTES = MAX_XML_BYTES;
 
-/** A parsed element in document order. */
-interface El {
-  name: string;
-  attrs: Record<string, string>;
-  children: El[];
-  text: string;
-}
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseAttributeValue: false,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: false as unknown as string,
-});
-
-const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
-
-function decodeEntities(s: string): string {
-  if (s.indexOf('&') < 0) return s;
-  return s.replace(ENTITY_RE, (_m, e: string) => {
-    if (e[0] === '#') {
-      const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return String.fromCodePoint(cp);
-    }
-    return XML_ENTITIES[e];
-  });
-}
-
-function toEl(node: Record<string, unknown>): El | null {
-  let name = '';
-  for (const k in node) { if (k !== ':@') { name = k; break; } }
-  if (name === '' || name === '#text' || name === '?xml') return null;
-  const rawAttrs = node[':@'] as Record<string, string> | undefined;
-  const attrs: Record<string, string> = {};
-  if (rawAttrs) for (const k in rawAttrs) attrs[k] = decodeEntities(String(rawAttrs[k]));
-  const kids = node[name] as Array<Record<string, unknown>>;
-  const children: El[] = [];
-  let text = '';
-  for (const kid of kids) {
-    if ('#text' in kid) { text += String(kid['#text']); continue; }
-    const el = toEl(kid);
-    if (el) children.push(el);
-  }
-  return { name, attrs, children, text: decodeEntities(text) };
-}
+type El = XmlElement;
 
 function xmlError(msg: string): VirError {
   return new VirError('VIR_ERR_XML_ERROR', msg);
@@ -89,33 +35,6 @@ function detail(msg: string): VirError {
 }
 function unsupported(msg: string): VirError {
   return new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${msg}`);
-}
-
-/** Parse the document into the element tree, refusing hostile input. */
-function parseTree(xml: string): El {
-  if (typeof xml !== 'string') throw xmlError('XML error: document is not a string');
-  // length is UTF-16 units; a string this long is over the byte limit anyway
-  if (xml.length > MAX_DOMAIN_XML_BYTES || Buffer.byteLength(xml, 'utf8') > MAX_DOMAIN_XML_BYTES) {
-    throw xmlError(`XML error: document is larger than the ${MAX_DOMAIN_XML_BYTES / 1048576} MiB limit`);
-  }
-  if (xml.indexOf('<!DOCTYPE') >= 0 || xml.indexOf('<!ENTITY') >= 0 || /<!doctype|<!entity/i.test(xml)) {
-    throw xmlError('XML error: DOCTYPE and ENTITY declarations are not allowed in domain XML');
-  }
-  const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    const e = valid.err;
-    throw xmlError(`XML error: malformed XML at line ${e.line}, column ${e.col}: ${e.msg}`);
-  }
-  let nodes: Array<Record<string, unknown>>;
-  try {
-    nodes = parser.parse(xml) as Array<Record<string, unknown>>;
-  } catch (err) {
-    throw xmlError(`XML error: ${(err as Error).message}`);
-  }
-  const roots: El[] = [];
-  for (const n of nodes) { const el = toEl(n); if (el) roots.push(el); }
-  if (roots.length !== 1) throw xmlError('XML error: expected exactly one root element');
-  return roots[0];
 }
 
 // ---------------------------------------------------------------- helpers
@@ -739,7 +658,7 @@ function escapeAttrDq(s: string): string { return escapeText(s).replace(/"/g, '&
  * unsupported; never returns a partial definition.
  */
 export function parseDomainXML(xml: string): DomainDef {
-  const root = parseTree(xml);
+  const root = readXMLTree(xml);
   if (root.name !== 'domain') throw xmlError(`XML error: expected root element <domain>, found <${root.name}>`);
   const type = root.attrs.type;
   if (!type) throw detail('missing domain type attribute');
