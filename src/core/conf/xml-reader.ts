@@ -8,7 +8,7 @@
  *    declaration is refused, so there is no entity expansion (billion laughs)
  *    and no external entity (XXE) — only the five predefined entities and
  *    character references are decoded.
- * Text that is only whitespace (indentation) is not kept.
+ * Whitespace-only text is kept only in leaf elements (indentation is dropped).
  * Well-formedness is enforced while reading: names, quoted attributes without
  * '<', no duplicate attribute, '&' only as a valid reference, matching end
  * tags, one root, nothing but whitespace/comments/PIs outside it.
@@ -76,6 +76,7 @@ function refuseHostile(xml: string): void {
 function read(xml: string): XmlElement {
   let root: XmlElement | undefined;
   const stack: XmlElement[] = [];
+  const contentStart: number[] = [];
   let i = 0;
   const n = xml.length;
   while (i < n) {
@@ -127,6 +128,9 @@ function read(xml: string): XmlElement {
       if (m === null) throw new Malformed('malformed end tag');
       const top = stack.pop();
       if (!top || top.name !== m[1]) throw new Malformed(`end tag </${m[1]}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
+      const start = contentStart.pop()!;
+      if (top.text === '' && top.children.length === 0 && start < lt) top.text = xml.slice(start, lt);
       i = END_TAG_RE.lastIndex;
       continue;
     }
@@ -145,8 +149,8 @@ function read(xml: string): XmlElement {
     if (stack.length > 0) stack[stack.length - 1].children.push(el);
     else if (root) throw new Malformed('more than one root element');
     else root = el;
-    if (m[3] !== '/') stack.push(el);
     i = START_TAG_RE.lastIndex;
+    if (m[3] !== '/') { stack.push(el); contentStart.push(i); }
   }
   if (stack.length > 0) throw new Malformed(`unclosed element <${stack[stack.length - 1].name}>`);
   if (!root) throw new Malformed('no root element');
