@@ -96,10 +96,9 @@ function sizeKiB(el: El, what: string): number {
   const n = parseUInt(el.text, what);
   const unit = el.attrs.unit;
   if (unit === undefined) return n;
+  // libvirt compares unit suffixes case-insensitively (KiB = kib, KB = 1000)
   const scale = UNIT_SCALE[unit.toLowerCase()];
-  if (scale === undefined || (unit.length > 1 && unit !== unit.toLowerCase() && !/^[KMGTP](i?B)?$/.test(unit) && unit !== 'bytes')) {
-    throw detail(`unknown unit '${unit}' for ${what}`);
-  }
+  if (scale === undefined) throw detail(`unknown unit '${unit}' for ${what}`);
   const bytes = n * scale;
   if (!Number.isSafeInteger(bytes)) throw detail(`value '${el.text.trim()}${unit}' for ${what} is too large`);
   return Math.ceil(bytes / 1024);
@@ -731,6 +730,7 @@ export function parseDomainXML(xml: string): DomainDef {
       case 'blkiotune': def.blkiotune = parseBlkiotune(c); break;
       case 'vcpu':
         def.vcpu = parseUInt(c.text, '<vcpu>', 65535);
+        if (def.vcpu === 0) throw detail("invalid value '0' for <vcpu>: a domain needs at least one vCPU");
         if (c.attrs.placement !== undefined) def.vcpuPlacement = oneOf(c.attrs.placement, ['static', 'auto'] as const, 'vcpu placement');
         if (c.attrs.current !== undefined) def.vcpuCurrent = parseUInt(c.attrs.current, 'vcpu current', 65535);
         break;
