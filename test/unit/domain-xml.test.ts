@@ -76,12 +76,23 @@ describe('domain XML: validation names the element and value', () => {
   });
 });
 
+describe('domain XML: formatter options', () => {
+  it('hides the VNC password only when secure is false', () => {
+    const def = applyBhyveDefaults(parseDomainXML(MIN('', 'vm1', "<graphics type='vnc' port='5901' passwd='s3cret'/>")));
+    assert.match(formatDomainXML(def), / passwd='s3cret'/);
+    assert.doesNotMatch(formatDomainXML(def, { secure: false }), /passwd/);
+  });
+  it('refuses a name with a slash at parse time', () => {
+    virErr(() => parseDomainXML(MIN('', 'a/b')), 'VIR_ERR_XML_DETAIL', /name a\/b cannot contain '\/'/);
+  });
+});
+
 describe('bhyve command builder: refusals and units', () => {
   const build = (xml: string) => buildBhyveCommand(applyBhyveDefaults(parseDomainXML(xml), { macGenerator: () => '52:54:00:00:00:02' }), { bhyvePath: 'bhyve' });
 
   it('refuses names bhyve cannot take', () => {
     virErr(() => build(MIN('', 'a'.repeat(32))), 'VIR_ERR_CONFIG_UNSUPPORTED', /longer than 31 characters/);
-    virErr(() => build(MIN('', 'a/b')), 'VIR_ERR_CONFIG_UNSUPPORTED', /contains '\/' or a control character/);
+    virErr(() => build(MIN('', 'a\tb')), 'VIR_ERR_CONFIG_UNSUPPORTED', /contains '\/' or a control character/);
     virErr(() => build(MIN('', '-S')), 'VIR_ERR_CONFIG_UNSUPPORTED', /starts with '-'/);
     assert.equal(build(MIN('', 'a'.repeat(31))).bhyve.at(-1), 'a'.repeat(31));
   });
