@@ -146,7 +146,7 @@ describe('native.ts: domainXMLToNative', () => {
       { defaults: { macGenerator: () => '52:54:00:00:00:00' } });
     assert.equal(out,
       '/usr/sbin/bhyveload -m 512 -d /vm/disk.img vm1\n' +
-      "/usr/sbin/bhyve -c 1 -m 512 -u -H -P -s 0:0,hostbridge -s 2:0,ahci,hd:/vm/disk.img -o 'system.product_name=My Box' vm1\n");
+      "/usr/sbin/bhyve -c 1 -m 512 -u -H -P -s 0:0,hostbridge -s 2:0,ahci,hd:/vm/disk.img -o 'system.product_name=My Box' vm1");
   });
   it('rejects other formats and reports the reverse direction as missing until the parser lands', () => {
     virErr(() => domainXMLToNative('qemu-argv', MIN()), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);
