@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { parseDomainXML, MAX_DOMAIN_XML_BYTES } from '../../src/core/conf/xml-parse';
 import { formatDomainXML } from '../../src/core/conf/xml-format';
-import { applyBhyveDefaults } from '../../src/core/conf/postparse';
+import { applyBhyveDefaults, randomMac } from '../../src/core/conf/postparse';
 import { buildBhyveCommand, bhyveMemArg } from '../../src/core/bhyve/command';
 import { domainXMLToNative, domainXMLFromNative, formatArgvLines } from '../../src/core/bhyve/native';
 import { VirError } from '../../src/core/errors';
@@ -73,6 +73,18 @@ describe('domain XML: validation names the element and value', () => {
     assert.match(out, /<bhyve:env name='TZ' value='UTC'\/>/);
     assert.equal(formatDomainXML(applyBhyveDefaults(parseDomainXML(out))), out);
     assert.deepEqual(buildBhyveCommand(def, { bhyvePath: 'bhyve' }).env, { TZ: 'UTC' });
+  });
+});
+
+describe('post-parse defaults', () => {
+  it('generates MACs in 52:54:00 (default generator)', () => {
+    const macs = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const m = randomMac();
+      assert.match(m, /^52:54:00(:[0-9a-f]{2}){3}$/);
+      macs.add(m);
+    }
+    assert.ok(macs.size > 2900, `only ${macs.size} distinct MACs of 3000`);
   });
 });
 
