@@ -160,8 +160,8 @@ describe('native.ts: domainXMLToNative', () => {
       '/usr/sbin/bhyveload -m 512 -d /vm/disk.img vm1\n' +
       "/usr/sbin/bhyve -c 1 -m 512 -u -H -P -s 0:0,hostbridge -s 2:0,ahci,hd:/vm/disk.img -o 'system.product_name=My Box' vm1");
   });
-  it('rejects other formats and reports the reverse direction as missing until the parser lands', () => {
+  it('rejects formats other than bhyve-argv, both directions', () => {
     virErr(() => domainXMLToNative('qemu-argv', MIN()), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);
-    virErr(() => domainXMLFromNative('bhyve-argv', 'bhyve -c 1 vm'), 'VIR_ERR_NO_SUPPORT', /domainXMLFromNative/);
+    virErr(() => domainXMLFromNative('qemu-argv', 'bhyve -c 1 vm'), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);
   });
 });
