@@ -41,6 +41,11 @@ describe('domain XML: hostile input', () => {
     assert.equal(MAX_DOMAIN_XML_BYTES, 10 * 1024 * 1024);
   });
 
+  it('refuses absurd nesting (a million levels inside <metadata>) with a VirError', () => {
+    const deep = MIN('<metadata>' + '<a>'.repeat(1_000_000) + '</a>'.repeat(1_000_000) + '</metadata>');
+    virErr(() => parseDomainXML(deep), 'VIR_ERR_XML_ERROR', /nested deeper than 256 levels/);
+  });
+
   it('reports malformed XML with a position', () => {
     virErr(() => parseDomainXML('<domain type="bhyve"><name>x</name>'), 'VIR_ERR_XML_ERROR', /malformed XML at line 1/);
   });

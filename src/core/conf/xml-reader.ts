@@ -4,6 +4,7 @@
  *
  * Safety rules (checked before any tree is built):
  *  - size limit MAX_XML_BYTES (10 MiB), checked first;
+ *  - nesting deeper than MAX_XML_DEPTH (256) is refused;
  *  - '<!' may only open a comment or a CDATA section: any DOCTYPE / ENTITY
  *    declaration is refused, so there is no entity expansion (billion laughs)
  *    and no external entity (XXE) — only the five predefined entities and
@@ -23,6 +24,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { VirError } from '../errors';
 
 export const MAX_XML_BYTES = 10 * 1024 * 1024;
+/** deeper nesting than this is refused (keeps every later recursive walk bounded) */
+export const MAX_XML_DEPTH = 256;
 
 /** A parsed element in document order. */
 export interface XmlElement {
@@ -150,7 +153,11 @@ function read(xml: string): XmlElement {
     else if (root) throw new Malformed('more than one root element');
     else root = el;
     i = START_TAG_RE.lastIndex;
-    if (m[3] !== '/') { stack.push(el); contentStart.push(i); }
+    if (m[3] !== '/') {
+      if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
+      stack.push(el);
+      contentStart.push(i);
+    }
   }
   if (stack.length > 0) throw new Malformed(`unclosed element <${stack[stack.length - 1].name}>`);
   if (!root) throw new Malformed('no root element');
