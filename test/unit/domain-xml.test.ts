@@ -46,6 +46,13 @@ describe('domain XML: hostile input', () => {
     virErr(() => parseDomainXML(deep), 'VIR_ERR_XML_ERROR', /nested deeper than 256 levels/);
   });
 
+  it('treats attribute names like __proto__ / constructor as plain data', () => {
+    virErr(() => parseDomainXML(MIN().replace("unit='MiB'", "unit='constructor'")), 'VIR_ERR_XML_DETAIL', /unknown unit 'constructor'/);
+    const def = parseDomainXML(MIN('', 'vm1', "<disk type='file' __proto__='x' constructor='y'><source file='/d'/><target dev='vda' bus='virtio'/></disk>"));
+    assert.equal(def.devices.disks[0].source.path, '/d');
+    assert.equal(Object.getPrototypeOf({}), Object.prototype);
+  });
+
   it('reports malformed XML with a position', () => {
     virErr(() => parseDomainXML('<domain type="bhyve"><name>x</name>'), 'VIR_ERR_XML_ERROR', /malformed XML at line 1/);
   });

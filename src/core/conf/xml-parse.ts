@@ -97,7 +97,8 @@ function sizeKiB(el: El, what: string): number {
   const unit = el.attrs.unit;
   if (unit === undefined) return n;
   // libvirt compares unit suffixes case-insensitively (KiB = kib, KB = 1000)
-  const scale = UNIT_SCALE[unit.toLowerCase()];
+  const key = unit.toLowerCase();
+  const scale = Object.prototype.hasOwnProperty.call(UNIT_SCALE, key) ? UNIT_SCALE[key] : undefined;
   if (scale === undefined) throw detail(`unknown unit '${unit}' for ${what}`);
   const bytes = n * scale;
   if (!Number.isSafeInteger(bytes)) throw detail(`value '${el.text.trim()}${unit}' for ${what} is too large`);

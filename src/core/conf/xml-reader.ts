@@ -145,8 +145,9 @@ function read(xml: string): XmlElement {
       ATTR_RE.lastIndex = 0;
       let a: RegExpExecArray | null;
       while ((a = ATTR_RE.exec(m[2])) !== null) {
-        if (a[1] in el.attrs) throw new Malformed(`duplicate attribute '${a[1]}' on <${el.name}>`);
-        el.attrs[a[1]] = decode(a[2] ?? a[3], `attribute '${a[1]}'`);
+        if (Object.prototype.hasOwnProperty.call(el.attrs, a[1])) throw new Malformed(`duplicate attribute '${a[1]}' on <${el.name}>`);
+        // defineProperty: an attribute called __proto__ stays a plain data property
+        Object.defineProperty(el.attrs, a[1], { value: decode(a[2] ?? a[3], `attribute '${a[1]}'`), enumerable: true, writable: true, configurable: true });
       }
     }
     if (stack.length > 0) stack[stack.length - 1].children.push(el);
