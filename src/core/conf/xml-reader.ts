@@ -40,8 +40,10 @@ const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
 /** an '&' that does not start a valid reference */
 const BAD_AMP_RE = /&(?!(?:lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);)/;
 const NAME = '[A-Za-z_:\\u00C0-\\uFFFF][-A-Za-z0-9_:.\\u00B7\\u00C0-\\uFFFF]*';
-const START_TAG_RE = new RegExp(`<(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*)\\s*(/?)>`, 'y');
-const ATTR_RE = new RegExp(`(${NAME})\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'g');
+const TAG_NAME_RE = new RegExp(NAME, 'y');
+/** one attribute, whitespace first; values may not contain '<' */
+const ATTR_RE = new RegExp(`\\s+(${NAME})\\s*=\\s*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
+const TAG_END_RE = /\s*(\/?)>/y;
 const END_TAG_RE = new RegExp(`</(${NAME})\\s*>`, 'y');
 
 function xmlError(msg: string): VirError {
@@ -137,24 +139,31 @@ function read(xml: string): XmlElement {
       i = END_TAG_RE.lastIndex;
       continue;
     }
-    START_TAG_RE.lastIndex = lt;
-    const m = START_TAG_RE.exec(xml);
-    if (m === null) throw new Malformed('malformed start tag');
-    const el: XmlElement = { name: m[1], attrs: {}, children: [], text: '' };
-    if (m[2] !== '') {
-      ATTR_RE.lastIndex = 0;
-      let a: RegExpExecArray | null;
-      while ((a = ATTR_RE.exec(m[2])) !== null) {
-        if (Object.prototype.hasOwnProperty.call(el.attrs, a[1])) throw new Malformed(`duplicate attribute '${a[1]}' on <${el.name}>`);
-        // defineProperty: an attribute called __proto__ stays a plain data property
-        Object.defineProperty(el.attrs, a[1], { value: decode(a[2] ?? a[3], `attribute '${a[1]}'`), enumerable: true, writable: true, configurable: true });
-      }
+    // start tag: name, then attributes one by one (sticky regexes), then '>' or '/>'
+    TAG_NAME_RE.lastIndex = lt + 1;
+    const nm = TAG_NAME_RE.exec(xml);
+    if (nm === null) throw new Malformed('malformed start tag');
+    const el: XmlElement = { name: nm[0], attrs: {}, children: [], text: '' };
+    let at = TAG_NAME_RE.lastIndex;
+    for (;;) {
+      ATTR_RE.lastIndex = at;
+      const a = ATTR_RE.exec(xml);
+      if (a === null) break;
+      at = ATTR_RE.lastIndex;
+      if (Object.prototype.hasOwnProperty.call(el.attrs, a[1])) throw new Malformed(`duplicate attribute '${a[1]}' on <${el.name}>`);
+      const v = decode(a[2] ?? a[3], `attribute '${a[1]}'`);
+      // an attribute called __proto__ must stay a plain data property
+      if (a[1] === '__proto__') Object.defineProperty(el.attrs, a[1], { value: v, enumerable: true, writable: true, configurable: true });
+      else el.attrs[a[1]] = v;
     }
+    TAG_END_RE.lastIndex = at;
+    const te = TAG_END_RE.exec(xml);
+    if (te === null) throw new Malformed(`malformed start tag <${el.name}>`);
     if (stack.length > 0) stack[stack.length - 1].children.push(el);
     else if (root) throw new Malformed('more than one root element');
     else root = el;
-    i = START_TAG_RE.lastIndex;
-    if (m[3] !== '/') {
+    i = TAG_END_RE.lastIndex;
+    if (te[1] !== '/') {
       if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
       stack.push(el);
       contentStart.push(i);
