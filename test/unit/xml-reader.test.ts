@@ -48,6 +48,12 @@ describe('xml-reader: strict and in agreement with fast-xml-parser', () => {
     }
   });
 
+  it('refuses raw control characters; keeps whitespace-only leaf text but not comments', () => {
+    assert.throws(() => readXMLTree('<d>\x01</d>'), /control characters are not allowed/);
+    assert.equal(readXMLTree('<d><s> </s></d>').children[0].text, ' ');
+    assert.equal(readXMLTree('<d><s> <!-- c --> </s></d>').children[0].text, '');
+  });
+
   it('well-formed details: entities, CDATA, comments, PIs, namespaces', () => {
     const t = readXMLTree(`<?xml version="1.0"?>\n<!-- c --><d xmlns:b='u' b:x="1&amp;2"><t>&lt;&#65;&#x42;<![CDATA[<raw>]]></t><?pi x?><e/></d>\n`);
     assert.equal(t.name, 'd');

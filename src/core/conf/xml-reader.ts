@@ -72,6 +72,8 @@ function refuseHostile(xml: string): void {
   if (xml.length > MAX_XML_BYTES || (xml.length > MAX_XML_BYTES / 3 && Buffer.byteLength(xml, 'utf8') > MAX_XML_BYTES)) {
     throw xmlError(`document is larger than the ${MAX_XML_BYTES / 1048576} MiB limit`);
   }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(xml)) throw xmlError('control characters are not allowed in XML');
   for (let at = xml.indexOf('<!'); at >= 0; at = xml.indexOf('<!', at + 2)) {
     if (!xml.startsWith('<!--', at) && !xml.startsWith('<![CDATA[', at)) {
       throw xmlError('DOCTYPE and ENTITY declarations are not allowed in domain XML');
@@ -132,7 +134,10 @@ function read(xml: string): XmlElement {
       if (!top || top.name !== m[1]) throw new Malformed(`end tag </${m[1]}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
       // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
       const start = contentStart.pop()!;
-      if (top.text === '' && top.children.length === 0 && start < lt) top.text = xml.slice(start, lt);
+      if (top.text === '' && top.children.length === 0 && start < lt) {
+        const raw = xml.slice(start, lt);
+        if (raw.indexOf('<') < 0) top.text = raw;
+      }
       i = END_TAG_RE.lastIndex;
       continue;
     }
