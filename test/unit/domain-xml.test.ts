@@ -58,6 +58,7 @@ describe('domain XML: hostile input', () => {
     virErr(() => parseDomainXML(MIN('', 'vm1', many)), 'VIR_ERR_CONFIG_UNSUPPORTED', /50000 devices is more than the 1024/);
     virErr(() => parseDomainXML(MIN("<vcpu>2</vcpu><cputune><vcpupin vcpu='0' cpuset='0-4000000000'/></cputune>")),
       'VIR_ERR_XML_DETAIL', /CPU 4000000000 in vcpupin cpuset '0-4000000000' is out of range/);
+    virErr(() => parseDomainXML(MIN('<devices/>')), 'VIR_ERR_XML_DETAIL', /element <devices> appears more than once in <domain>/);
   });
 
   it('reports malformed XML with a position', () => {

@@ -703,6 +703,7 @@ export function parseDomainXML(xml: string): DomainDef {
     type, name: '', memory: 0, vcpu: 0, vcpupin: [],
     os: { type: 'hvm', bootDevs: [] }, features: {}, clock: undefined, devices: emptyDevices(),
   };
+  const seen = new Set<string>();
   let sawOs = false;
   let sawMemory = false;
   for (const c of root.children) {
@@ -721,6 +722,9 @@ export function parseDomainXML(xml: string): DomainDef {
       continue;
     }
     if (!DOMAIN_CHILDREN.has(c.name)) throw unsupported(`element '${c.name}' in <domain> is not supported by the bhyve driver`);
+    // every child of <domain> is a singleton in libvirt's schema
+    if (seen.has(c.name)) throw detail(`element <${c.name}> appears more than once in <domain>`);
+    seen.add(c.name);
     switch (c.name) {
       case 'name': def.name = c.text.trim(); break;
       case 'uuid': def.uuid = normUUID(c.text); break;
