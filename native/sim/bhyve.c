@@ -770,7 +770,7 @@ con_input(const char *buf, size_t n)
 				if (line[0] == '\0') {
 					con_printf("login: ");
 				} else {
-					snprintf(login_user, sizeof(login_user), "%s", line);
+					snprintf(login_user, sizeof(login_user), "%.63s", line);
 					login_state = LOGIN_PASS;
 					con_printf("Password:");
 				}
@@ -1031,6 +1031,8 @@ main(int argc, char **argv)
 	unsigned long ul;
 	int c;
 
+	sim_progname(argv);
+	opterr = 0;
 	while ((c = getopt(argc, argv, optstr)) != -1) {
 		switch (c) {
 		case 'a': set_config("x86.x2apic", "false"); break;
@@ -1082,7 +1084,9 @@ main(int argc, char **argv)
 		case 'x': set_config("x86.x2apic", "true"); break;
 		case 'Y': set_config("x86.mptable", "false"); break;
 		case 'h': usage(0); break;
-		default: usage(1);
+		default:
+			sim_getopt_error("bhyve", optopt, optstr);
+			usage(1);
 		}
 	}
 	argc -= optind;
@@ -1210,11 +1214,11 @@ main(int argc, char **argv)
 				prev = ul;
 		}
 		boot_no = (unsigned)prev + 1;
-		write_status();
 		if (vm_get_highmem_size(ctx) != 0) {
 			int n = snprintf(mark, sizeof(mark), "BVIRSH-SIM-HIGHMEM %s\n", vmname);
 			sim_write_gpa(ctx, SIM_GPA_HIGHMEM_MARK, mark, (size_t)n + 1);
 		}
+		write_status(); /* last: tells observers the guest is set up */
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (con_out == STDOUT_FILENO)

@@ -240,7 +240,7 @@ sim_open(const char *name)
 	int err;
 
 	if (!name_ok(name)) {
-		errno = name != NULL && strlen(name) > VM_MAX_NAMELEN ? ENAMETOOLONG : ENOENT;
+		errno = ENOENT; /* no such node in dev/vmm */
 		return NULL;
 	}
 	ctx = calloc(1, sizeof(*ctx));
