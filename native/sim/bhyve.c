@@ -516,11 +516,12 @@ apply_knobs(const char *text, const char *where)
 		*v++ = '\0';
 		if (strcmp(w, "boot-ms") == 0) knob.boot_ms = atol(v);
 		else if (strcmp(w, "shutdown-ms") == 0) knob.shutdown_ms = atol(v);
-		else if (strcmp(w, "tick-ms") == 0) knob.tick_ms = atol(v) > 0 ? atol(v) : 1;
+		else if (strcmp(w, "tick-ms") == 0) knob.tick_ms = atol(v) > 0 ? atol(v) : 0; /* 0: busy (stress tests) */
 		else if (strcmp(w, "reboot-after") == 0) knob.reboot_after = atof(v);
 		else if (strcmp(w, "poweroff-after") == 0) knob.poweroff_after = atof(v);
 		else if (strcmp(w, "halt-after") == 0) knob.halt_after = atof(v);
 		else if (strcmp(w, "crash-after") == 0) knob.crash_after = atof(v);
+		else if (strcmp(w, "publish-delay-us") == 0) vmmapi_sim_publish_delay_us = (unsigned)atol(v);
 		else if (strcmp(w, "crash") == 0) knob.crash_boot = strcmp(v, "boot") == 0;
 		else if (strcmp(w, "acpi") == 0) {
 			knob.acpi_ignore = strcmp(v, "ignore") == 0;
@@ -1004,8 +1005,8 @@ run(void)
 		dt = t - last;
 		last = t;
 		/* time the process did not run (SIGSTOP) is time the guest did not run */
-		if (dt > 2.0 * knob.tick_ms / 1000.0)
-			dt = 2.0 * knob.tick_ms / 1000.0;
+		if (dt > (knob.tick_ms > 0 ? 2.0 * knob.tick_ms / 1000.0 : 0.001))
+			dt = knob.tick_ms > 0 ? 2.0 * knob.tick_ms / 1000.0 : 0.001;
 		now_s += dt;
 		(void)start;
 
