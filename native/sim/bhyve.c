@@ -1099,6 +1099,18 @@ main(int argc, char **argv)
 	vmname = get_config("name");
 	if (vmname == NULL)
 		usage(1);
+	if (config_true("config.dump")) {
+		/* print the configuration tree and stop, as bhyve -o config.dump=1 */
+		for (int i = 0; i < ncfg; i++)
+			if (strcmp(cfg[i].k, "config.dump") != 0)
+				printf("%s=%s\n", cfg[i].k, cfg[i].v);
+		for (int i = 0; i < nslots; i++) {
+			printf("pci.%d.%d.%d.device=%s\n", slots[i].bus, slots[i].slot, slots[i].func, slots[i].emul);
+			if (slots[i].opts != NULL)
+				printf("pci.%d.%d.%d.config=%s\n", slots[i].bus, slots[i].slot, slots[i].func, slots[i].opts);
+		}
+		exit(1);
+	}
 
 	sim_root("bhyve", 4);
 
