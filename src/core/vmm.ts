@@ -17,6 +17,10 @@
  *   openVM(name, opts?): Promise<VmHandle>       VIR_ERR_NO_DOMAIN if it does not exist
  *   isLockHeld(path): boolean                     flock(2) probe; missing file = false
  *   nativeBuildDir(): string                      native/build/Release (sim tools live there)
+ *   simConsoleSocket(simRoot, ttyPath): string | undefined
+ *        where the sim bhyve serves a com port given as /dev/nmdm<X>A (or B): the unix
+ *        socket SIMROOT/dev/nmdm<X>B (the other side); undefined if not an nmdm path
+ *   loadVmm(): the raw addon (NativeAddon), for benchmarks; use the functions above
  *   opts = { simRoot?: string }: on the sim backend, the sim root to use for this
  *   call (default env BVIRSH_SIM_ROOT); ignored on FreeBSD. A handle remembers
  *   its VM, so later calls on it need no root.
@@ -77,7 +81,7 @@ export const STAT = {
 /** enum vm_suspend_how */
 const SUSPEND_HOW: Record<SuspendReason, number> = { reset: 1, poweroff: 2, halt: 3, triplefault: 4 };
 
-interface NativeHandle {
+export interface NativeHandle {
   readonly name: string;
   statDescriptions(): string[];
   statsSync(vcpu: number, out: BigUint64Array): number;
@@ -92,7 +96,7 @@ interface NativeHandle {
   destroy(): Promise<void>;
   close(): void;
 }
-interface NativeAddon {
+export interface NativeAddon {
   backend: VmmBackend;
   open(name: string, root?: string): Promise<NativeHandle>;
   listVMs(root?: string): Promise<string[]>;
@@ -170,15 +174,36 @@ export function hostInfo(): HostInfo {
   }
 }
 
-export function listVMs(opts: VmmOptions = {}): Promise<string[]> {
+/** On the sim backend a root must be known: the call's, else env BVIRSH_SIM_ROOT. */
+function simRootFor(a: NativeAddon, opts: VmmOptions): string | undefined {
+  if (a.backend !== 'sim') return undefined;
+  const root = opts.simRoot ?? process.env.BVIRSH_SIM_ROOT;
+  if (!root) {
+    throw new VirError(
+      'VIR_ERR_INVALID_ARG',
+      'invalid argument: no simulated host root: pass simRoot or set BVIRSH_SIM_ROOT',
+    );
+  }
+  return root;
+}
+
+export async function listVMs(opts: VmmOptions = {}): Promise<string[]> {
   const a = loadVmm();
-  return call(() => a.listVMs(opts.simRoot));
+  const root = simRootFor(a, opts);
+  return call(() => a.listVMs(root));
+}
+
+export function simConsoleSocket(simRoot: string, ttyPath: string): string | undefined {
+  const m = /^\/dev\/nmdm([^/]+)([AB])$/.exec(ttyPath);
+  if (!m) return undefined;
+  return path.join(simRoot, 'dev', `nmdm${m[1]}${m[2] === 'A' ? 'B' : 'A'}`);
 }
 
 export async function openVM(name: string, opts: VmmOptions = {}): Promise<VmHandle> {
   const a = loadVmm();
+  const root = simRootFor(a, opts);
   const h = await call(
-    () => a.open(name, opts.simRoot),
+    () => a.open(name, root),
     (e) => (e.code === 'ENOENT' ? 'VIR_ERR_NO_DOMAIN' : undefined),
   );
   return new VmHandle(h);

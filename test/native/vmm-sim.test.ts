@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { hostInfo, isLockHeld, listVMs, openVM, STAT, VmHandle, vmmBackend } from '../../src/core/vmm';
+import { hostInfo, isLockHeld, listVMs, openVM, simConsoleSocket, STAT, VmHandle, vmmBackend } from '../../src/core/vmm';
 import { VirError } from '../../src/core/errors';
 import { bhyveArgs, cleanupSim, guestStatus, mkSimRoot, Proc, runTool, startTool, waitFor } from './simhost';
 
@@ -63,6 +63,13 @@ describe('native vmm addon + simulated bhyve host', function () {
 
   it('lists no VMs on a fresh host and refuses to open a missing one with errno', async () => {
     const root = mkSimRoot();
+    const saved = process.env.BVIRSH_SIM_ROOT;
+    delete process.env.BVIRSH_SIM_ROOT;
+    try {
+      await assert.rejects(listVMs(), /^VirError: invalid argument: no simulated host root: pass simRoot or set BVIRSH_SIM_ROOT$/);
+    } finally {
+      if (saved !== undefined) process.env.BVIRSH_SIM_ROOT = saved;
+    }
     assert.deepEqual(await listVMs({ simRoot: root }), []);
     await assert.rejects(openVM('web1', { simRoot: root }), (e: VirError) => {
       assert.equal(e.code, 'VIR_ERR_NO_DOMAIN');
@@ -330,7 +337,8 @@ describe('native vmm addon + simulated bhyve host', function () {
     const root = mkSimRoot();
     const { p, h } = await boot(root, 'con1', ['-l', 'com1,/dev/nmdm-con1A'], { BVIRSH_SIM_GUEST: 'boot-ms=100' });
     await booted(h);
-    const sock = path.join(root, 'dev/nmdm-con1B');
+    const sock = simConsoleSocket(root, '/dev/nmdm-con1A')!;
+    assert.equal(sock, path.join(root, 'dev/nmdm-con1B'));
     const c = net.connect(sock);
     let text = '';
     c.on('data', (d) => (text += d.toString()));
