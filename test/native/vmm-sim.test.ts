@@ -301,6 +301,39 @@ describe('native vmm addon + simulated bhyve host', function () {
       });
     }
 
+    it('-o config.dump=1 prints the configuration and exits 1', async () => {
+      const root = mkSimRoot();
+      const r = await runTool(root, 'bhyve', ['-c', '2', '-m', '1G', '-u', '-s', '3:1,virtio-rnd', '-o', 'config.dump=1', 'v']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, 'cpus=2\nmemory.size=1G\nrtc.use_localtime=false\nname=v\npci.0.3.1.device=virtio-rnd\n');
+      assert.deepEqual(await listVMs({ simRoot: root }), []);
+    });
+
+    for (const [what, dev, msg] of [
+      ['a missing disk image', '4,virtio-blk,/nonexistent.img', 'Could not open backing file: No such file or directory\n'],
+      ['an unknown block option', '4,virtio-blk,/dev/null,fast', 'Invalid device option "fast"\n'],
+      ['a multicast MAC', '4,virtio-net,tap0,mac=01:00:00:00:00:01', 'Invalid MAC address "01:00:00:00:00:01"\n'],
+      ['passthru without -S', '4,passthru,1/0/0', 'passthru requires guest memory to be wired\n'],
+    ]) {
+      it(`device init refuses ${what} (exit 4)`, async () => {
+        const root = mkSimRoot();
+        const r = await runTool(root, 'bhyve', bhyveArgs('dv', ['-s', dev]));
+        assert.deepEqual([r.code, r.stderr], [4, `${msg}device emulation initialization error: Invalid argument\n`]);
+      });
+    }
+
+    it('bhyveload refuses to run without a disk or host path, and on a bad -m', async () => {
+      const root = mkSimRoot();
+      const r = await runTool(root, 'bhyveload', ['-m', '256M', 'v']);
+      assert.deepEqual([r.code, r.stderr], [1, "bhyveload: no boot disk (-d) or host path (-h): can't load 'kernel'\n"]);
+      const m = await runTool(root, 'bhyveload', ['-m', 'lots', '-h', root, 'v']);
+      assert.deepEqual([m.code, m.stderr], [64, "bhyveload: Invalid memsize 'lots'\n"]);
+      const u = await runTool(root, 'bhyveload', ['-x', 'v']);
+      assert.equal(u.code, 1);
+      assert.match(u.stderr, /^bhyveload: illegal option -- x\nusage: bhyveload /);
+      assert.deepEqual(await listVMs({ simRoot: root }), []);
+    });
+
     it('an unknown emulation fails device init with 4 after the VM was created, as bhyve does', async () => {
       const root = mkSimRoot();
       const r = await runTool(root, 'bhyve', bhyveArgs('dev1', ['-s', '5,virtio-foo']));

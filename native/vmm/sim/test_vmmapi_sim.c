@@ -22,7 +22,7 @@ static int checks;
 } while (0)
 
 static struct vmctx *ctx;
-static volatile int stop;
+static int stop; /* atomic */
 
 static void *
 writer(void *arg)
@@ -30,7 +30,7 @@ writer(void *arg)
 	uint64_t vals[2][SIMSTAT_COUNT];
 	(void)arg;
 	memset(vals, 0, sizeof(vals));
-	for (uint64_t n = 1; !stop; n++) {
+	for (uint64_t n = 1; !__atomic_load_n(&stop, __ATOMIC_ACQUIRE); n++) {
 		for (int c = 0; c < 2; c++)
 			for (int i = 0; i < SIMSTAT_COUNT; i++)
 				vals[c][i] = n * (uint64_t)(i + 1);
@@ -143,7 +143,7 @@ main(int argc, char **argv)
 	CHECK(bad == NULL);
 	pthread_join(r[1], &bad);
 	CHECK(bad == NULL);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	pthread_join(w, NULL);
 
 	/* suspend, then reinit clears it and the vCPUs */
