@@ -220,7 +220,9 @@ export function isLockHeld(file: string): boolean {
 
 export class VmHandle {
   private descs?: string[];
-  private readonly buf = new BigUint64Array(64);
+  // reused between statsSync calls; grows to the host's statistics count
+  // (real vmm.ko has array stats such as 'ipis sent to vcpu[N]': hundreds)
+  private buf = new BigUint64Array(16);
 
   constructor(private readonly h: NativeHandle) {}
 
@@ -250,6 +252,10 @@ export class VmHandle {
     let n: number;
     try {
       n = this.h.statsSync(vcpu, this.buf);
+      if (n > this.buf.length) {
+        this.buf = new BigUint64Array(n);
+        n = this.h.statsSync(vcpu, this.buf);
+      }
     } catch (e) {
       throw toVirError(e);
     }
