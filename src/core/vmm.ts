@@ -38,6 +38,9 @@
  *     rtcGet(): Promise<number>  rtcSet(secs): Promise<void>   RTC seconds as the guest's
  *                                                  RTC shows them (see reference §3 RTC)
  *     readMemory(gpa: bigint|number, len): Promise<Buffer>     guest-physical read
+ *     memoryMap(): Promise<MemoryMapping[]>        the kernel's guest mappings (segment '' = RAM)
+ *     memorySize(): Promise<bigint>                guest RAM bytes = sum of RAM mappings
+ *                                                  (0 until the VM's memory is set up)
  *     destroy(): Promise<void>                     vm_destroy; the handle is closed after
  *     close(): void
  * Statistic names are vmm.ko's descriptions; STAT has the ones bvirsh reads.
@@ -69,6 +72,18 @@ export interface HostInfo {
   maxCpu: number;
 }
 
+/** One guest-physical mapping (vm_mmap_getnext + vm_get_memseg). */
+export interface MemoryMapping {
+  gpa: bigint;
+  len: bigint;
+  segid: number;
+  segoff: bigint;
+  prot: number;
+  flags: number;
+  /** '' for guest RAM (sysmem), else the device memory segment's name (bootrom, fbuf…) */
+  segment: string;
+}
+
 /** vmm.ko statistic descriptions bvirsh uses (amd64). */
 export const STAT = {
   RUNTIME: 'vcpu total runtime',
@@ -93,6 +108,7 @@ export interface NativeHandle {
   rtcGet(): Promise<number>;
   rtcSet(secs: number): Promise<void>;
   readMemory(gpa: bigint, len: number): Promise<Buffer>;
+  memoryMap(): Promise<MemoryMapping[]>;
   destroy(): Promise<void>;
   close(): void;
 }
@@ -300,6 +316,16 @@ export class VmHandle {
 
   readMemory(gpa: bigint | number, len: number): Promise<Buffer> {
     return call(() => this.h.readMemory(BigInt(gpa), len));
+  }
+
+  memoryMap(): Promise<MemoryMapping[]> {
+    return call(() => this.h.memoryMap());
+  }
+
+  async memorySize(): Promise<bigint> {
+    let total = 0n;
+    for (const m of await this.memoryMap()) if (m.segment === '') total += m.len;
+    return total;
   }
 
   destroy(): Promise<void> {

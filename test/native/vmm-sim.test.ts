@@ -85,6 +85,7 @@ describe('native vmm addon + simulated bhyve host', function () {
     assert.deepEqual(h.statDescriptions(), DESCRIPTIONS);
     assert.deepEqual(await h.activeCpus(), [0, 1]);
     assert.deepEqual(await h.topology(), { sockets: 2, cores: 1, threads: 1, maxcpus: 16 });
+    assert.deepEqual(await h.memoryMap(), [{ gpa: 0n, len: 512n << 20n, segid: 0, segoff: 0n, prot: 7, flags: 0, segment: '' }]);
     const s1 = h.statsSync(1);
     const s2 = await waitFor('vcpu1 runtime to advance', () => {
       const s = h.statsSync(1);
@@ -228,6 +229,11 @@ describe('native vmm addon + simulated bhyve host', function () {
     // the 3..4 GiB hole and untouched RAM read as zeros
     assert.deepEqual(await h.readMemory(3n * 2n ** 30n + 4096n, 16), Buffer.alloc(16));
     assert.deepEqual(await h.topology(), { sockets: 1, cores: 2, threads: 2, maxcpus: 16 });
+    assert.deepEqual(await h.memoryMap(), [
+      { gpa: 0n, len: 3n * 2n ** 30n, segid: 0, segoff: 0n, prot: 7, flags: 0, segment: '' },
+      { gpa: 4n * 2n ** 30n, len: 2n * 2n ** 30n, segid: 0, segoff: 4n * 2n ** 30n, prot: 7, flags: 0, segment: '' },
+    ]);
+    assert.equal(await h.memorySize(), 5n * 2n ** 30n);
     await assert.rejects(h.readMemory(2n ** 40n, 16), (e: VirError) => e.errno === 14);
   });
 
