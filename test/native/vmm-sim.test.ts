@@ -408,6 +408,30 @@ describe('native vmm addon + simulated bhyve host', function () {
     });
   }
 
+  it('takes its whole configuration from -k, and serves com1 on tcp=', async () => {
+    const root = mkSimRoot();
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const conf = path.join(root, 'kv1.conf');
+    fs.writeFileSync(conf, `# a flat bhyve config\nname=kv1\ncpus=4\ncores=2\nmemory.size=256M\nlpc.bootrom=/dev/null\nlpc.com1.path=tcp=127.0.0.1:${port}\n`);
+    const p = startTool(root, 'bhyve', ['-k', conf], { BVIRSH_SIM_GUEST: 'boot-ms=50' });
+    const h = await waitFor('VM kv1', async () => (await listVMs({ simRoot: root })).includes('kv1') && openVM('kv1', { simRoot: root }));
+    await booted(h);
+    assert.deepEqual(await h.topology(), { sockets: 2, cores: 2, threads: 1, maxcpus: 16 });
+    assert.equal(await h.memorySize(), 256n << 20n);
+    const c = net.connect(port, '127.0.0.1');
+    let text = '';
+    c.on('data', (d) => (text += d.toString()));
+    await waitFor('login prompt over TCP', () => text.endsWith('login: '));
+    c.destroy();
+    p.child.kill('SIGTERM');
+    assert.equal((await p.exited).code, 1);
+  });
+
   it('a guest with acpi=ignore does not power off on SIGTERM', async () => {
     const root = mkSimRoot();
     const { p, h } = await boot(root, 'ign', ['-l', 'com1,/dev/nmdm9A'], { BVIRSH_SIM_GUEST: 'acpi=ignore boot-ms=50' });
