@@ -378,6 +378,8 @@ describe('native vmm addon + simulated bhyve host', function () {
     await booted(h);
     const sock = simConsoleSocket(root, '/dev/nmdm-con1A')!;
     assert.equal(sock, path.join(root, 'dev/nmdm-con1B'));
+    assert.equal(simConsoleSocket(root, '/dev/nmdm7B'), path.join(root, 'dev/nmdm7A'));
+    assert.equal(simConsoleSocket(root, '/dev/ttyu0'), undefined);
     const c = net.connect(sock);
     let text = '';
     c.on('data', (d) => (text += d.toString()));
