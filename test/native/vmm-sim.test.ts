@@ -54,6 +54,7 @@ async function booted(h: VmHandle): Promise<void> {
 }
 
 describe('native vmm addon + simulated bhyve host', function () {
+  this.timeout(40000);
   afterEach(cleanupSim);
 
   it('reports the simulated backend and host facts', () => {
