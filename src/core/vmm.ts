@@ -23,7 +23,7 @@
  *   loadVmm(): the raw addon (NativeAddon), for benchmarks; use the functions above
  *   opts = { simRoot?: string }: on the sim backend, the sim root to use for this
  *   call (default env BVIRSH_SIM_ROOT); ignored on FreeBSD. A handle remembers
- *   its VM, so later calls on it need no root.
+ *   its VM, so later calls on it need no root. Sim backend with neither: VIR_ERR_INVALID_ARG.
  *   VmHandle:
  *     name
  *     statDescriptions(): string[]                 index order of this host's vmm.ko
