@@ -39,13 +39,23 @@ const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot:
 const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
 /** an '&' that does not start a valid reference */
 const BAD_AMP_RE = /&(?!(?:lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);)/;
-const NAME = '[A-Za-z_:\\u00C0-\\uFFFF][-A-Za-z0-9_:.\\u00B7\\u00C0-\\uFFFF]*';
-const TAG_NAME_RE = new RegExp(NAME, 'y');
+
+/** end of the XML name starting at `at` (ASCII letters, digits, _ : . - and non-ASCII; not starting with a digit, '.' or '-'), or `at` when there is none */
+function scanName(xml: string, at: number): number {
+  const c0 = xml.charCodeAt(at);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95 || c0 === 58 || c0 >= 0xc0)) return at;
+  let k = at + 1;
+  for (;;) {
+    const c = xml.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 45 || c === 46 ||
+      c === 0xb7 || c >= 0xc0) k++;
+    else return k;
+  }
+}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
-const END_TAG_RE = new RegExp(`</(${NAME})\\s*>`, 'y');
 
 function xmlError(msg: string): VirError {
   return new VirError('VIR_ERR_XML_ERROR', `XML error: ${msg}`);
@@ -127,24 +137,25 @@ function read(xml: string): XmlElement {
       continue;
     }
     if (c === 47 /* / */) {
-      END_TAG_RE.lastIndex = lt;
-      const m = END_TAG_RE.exec(xml);
-      if (m === null) throw new Malformed('malformed end tag');
+      const nameEnd = scanName(xml, lt + 2);
+      let gt = nameEnd;
+      while (gt < n && isSpace(xml.charCodeAt(gt))) gt++;
+      if (nameEnd === lt + 2 || xml.charCodeAt(gt) !== 62) throw new Malformed('malformed end tag');
+      const endName = xml.slice(lt + 2, nameEnd);
       const top = stack.pop();
-      if (!top || top.name !== m[1]) throw new Malformed(`end tag </${m[1]}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      if (!top || top.name !== endName) throw new Malformed(`end tag </${endName}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
       // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
       const start = contentStart.pop()!;
       if (top.text === '' && top.children.length === 0 && start < lt) {
         const raw = xml.slice(start, lt);
         if (raw.indexOf('<') < 0) top.text = raw;
       }
-      i = END_TAG_RE.lastIndex;
+      i = gt + 1;
       continue;
     }
     // start tag: name, then attributes one by one, then '>' or '/>' (no match arrays: hot path)
-    TAG_NAME_RE.lastIndex = lt + 1;
-    if (!TAG_NAME_RE.test(xml)) throw new Malformed('malformed start tag');
-    let at = TAG_NAME_RE.lastIndex;
+    let at = scanName(xml, lt + 1);
+    if (at === lt + 1) throw new Malformed('malformed start tag');
     const el: XmlElement = { name: xml.slice(lt + 1, at), attrs: {}, children: [], text: '' };
     let selfClose = false;
     for (;;) {
@@ -154,10 +165,10 @@ function read(xml: string): XmlElement {
       if (ch === 62 /* > */) { at++; break; }
       if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { selfClose = true; at += 2; break; }
       if (at === ws) throw new Malformed(`malformed start tag <${el.name}>`); // attributes need whitespace before them
-      TAG_NAME_RE.lastIndex = at;
-      if (!TAG_NAME_RE.test(xml)) throw new Malformed(`malformed attribute in <${el.name}>`);
-      const name = xml.slice(at, TAG_NAME_RE.lastIndex);
-      at = TAG_NAME_RE.lastIndex;
+      const nameEnd = scanName(xml, at);
+      if (nameEnd === at) throw new Malformed(`malformed attribute in <${el.name}>`);
+      const name = xml.slice(at, nameEnd);
+      at = nameEnd;
       while (at < n && isSpace(xml.charCodeAt(at))) at++;
       if (xml.charCodeAt(at) !== 61 /* = */) throw new Malformed(`attribute '${name}' without a value in <${el.name}>`);
       at++;
