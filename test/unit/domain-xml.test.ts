@@ -7,7 +7,7 @@ import { parseDomainXML, MAX_DOMAIN_XML_BYTES } from '../../src/core/conf/xml-pa
 import { formatDomainXML } from '../../src/core/conf/xml-format';
 import { applyBhyveDefaults, randomMac } from '../../src/core/conf/postparse';
 import { buildBhyveCommand, bhyveMemArg } from '../../src/core/bhyve/command';
-import { domainXMLToNative, domainXMLFromNative, formatArgvLines } from '../../src/core/bhyve/native';
+import { domainXMLToNative, domainXMLFromNative, formatArgvLines, shellQuote } from '../../src/core/bhyve/native';
 import { VirError } from '../../src/core/errors';
 
 const MIN = (extra = '', name = 'vm1', devices = "<disk type='file'><source file='/vm/disk.img'/><target dev='hda' bus='sata'/></disk>") =>
@@ -171,6 +171,15 @@ describe('bhyve command builder: refusals and units', () => {
 });
 
 describe('native.ts: domainXMLToNative', () => {
+  it('quotes arguments for a POSIX shell only when needed', () => {
+    const safe = /^[A-Za-z0-9_@%+=:,./-]+$/;
+    for (const a of ['-s', '2:0,ahci,hd:/tmp/x.img', 'a b', '', "it's", '$HOME', 'a*', 'x;y', '[::1]:5900', 'é', 'tab\there', '~user', 'mac=52:54:00:00:00:00']) {
+      const q = shellQuote(a);
+      assert.equal(q === a, a !== '' && safe.test(a), a);
+      if (q !== a) assert.equal(q, `'${a.replace(/'/g, `'\\''`)}'`);
+    }
+  });
+
   it('prints the loader line then the bhyve line, shell-quoted', () => {
     const out = domainXMLToNative('bhyve-argv', MIN("<sysinfo type='smbios'><system><entry name='product'>My Box</entry></system></sysinfo>"),
       { defaults: { macGenerator: () => '52:54:00:00:00:00' } });

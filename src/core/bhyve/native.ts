@@ -25,12 +25,20 @@ import { buildBhyveCommand, BhyveCommandContext } from './command';
 
 export const BHYVE_ARGV_FORMAT = 'bhyve-argv';
 
-const SAFE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** Quote an argument for a POSIX shell (single quotes, like libvirt). */
 export function shellQuote(arg: string): string {
-  if (arg !== '' && SAFE_ARG.test(arg)) return arg;
+  if (arg !== '' && isShellSafe(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** an argument made only of [A-Za-z0-9_@%+=:,./-] needs no quoting (scanned by hand: runs for every argument) */
+function isShellSafe(arg: string): boolean {
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 43 && c <= 58) || c === 95 || c === 64 || c === 37 || c === 61)) return false;
+  }
+  return true;
 }
 
 /**

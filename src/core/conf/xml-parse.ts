@@ -52,11 +52,21 @@ function checkChildren(el: El, allowed: ReadonlySet<string>, where: string): voi
   }
 }
 
+/** only ASCII digits (and at least one) */
+function isDecimal(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function parseUInt(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
   const v = value.trim();
   let n: number;
-  if (/^0x[0-9a-fA-F]+$/.test(v)) n = parseInt(v.slice(2), 16);
-  else if (/^[0-9]+$/.test(v)) n = Number(v);
+  if (isDecimal(v)) n = Number(v);
+  else if (/^0x[0-9a-fA-F]+$/.test(v)) n = parseInt(v.slice(2), 16);
   else throw detail(`invalid value '${value}' for ${what}: expected a non-negative integer`);
   if (!Number.isSafeInteger(n) || n > max) throw detail(`value '${value}' for ${what} is out of range`);
   return n;
