@@ -135,7 +135,6 @@ function newDisk(path: string, bus: DiskBus, device: 'disk' | 'cdrom'): DiskDef 
   return {
     type: path.startsWith('/dev/') ? 'block' : 'file',
     device,
-    driver: { name: 'file', type: 'raw' },
     source: { path },
     target: { dev: '', bus },
   };
@@ -370,7 +369,6 @@ function passthru(st: SlotState, slot: PciSlot, conf: string[], value: string): 
     mode: 'subsystem', type: 'pci', managed: false, source: { domain: 0, bus: b, slot: s, function: f },
     ...(bootOrder !== undefined ? { bootOrder } : {}), address: pciAddr(slot),
   });
-  st.def.memoryLocked = true; // bhyve wires guest memory for passthru
 }
 
 // ---- LPC devices ---------------------------------------------------------------------------
