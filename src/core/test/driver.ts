@@ -19,6 +19,7 @@ import {
 import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
+import { testCPUModelNames } from './cpu-models';
 import { formatTestDomain, parseTestDomain, type TestDomainDef } from './domain-xml';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
 
@@ -358,6 +359,7 @@ export class TestConnection implements Connection {
   isReadOnly(): boolean { return this.readonly; }
   async getMaxVcpus(): Promise<number> { return 32; }
   async getCapabilities(): Promise<string> { return testCapabilitiesXML(this.state.cells); }
+  async getCPUModelNames(arch: string): Promise<string[]> { return testCPUModelNames(arch); }
   async getNodeInfo(): Promise<NodeInfo> { return { ...this.state.info }; }
 
   async getCPUMap(): Promise<boolean[]> {
