@@ -4,7 +4,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { readXMLFile } from '../cli/xml-file';
-import { domainXMLFromNative } from '../core/bhyve/from-native';
+import { domainXMLFromNative } from '../core/bhyve/native';
 
 export default class DomxmlFromNative extends BaseCommand {
   static override summary = 'Convert native config to domain XML';

@@ -42,7 +42,18 @@ function addVideoAddress(slot: string): (xml: string) => string {
 const BOOTROM = '-l bootrom has an XML equivalent (<os><loader type=\'pflash\'>); libvirt\'s parser drops it, so the imported VM would not boot its firmware';
 const FBUF_SLOT = 'the fbuf PCI slot is kept on <video><address> so the guest sees the same device at the same slot';
 
+/** ahci-hd/ahci-cd: a SATA controller at the slot + the disk on its port 0 */
+function sataOnController(x: string): string {
+  return x.replace("      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n    </disk>\n",
+    "      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n    </disk>\n    <controller type='sata' index='0'>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n    </controller>\n");
+}
+const SATA = 'bvirsh models every AHCI device as a SATA controller at its PCI slot with the disks on its ports '
+  + '(the form libvirt\'s own xml2argv inputs and post-parse use); libvirt\'s parser puts the PCI address on the disk, '
+  + 'which domxml-to-native cannot turn back into an ahci device';
+
 export const DEVIATIONS: Record<string, Deviation> = {
+  'ahci-hd': { reason: SATA, macro: 'DO_TEST', patch: sataOnController },
+  cdrom: { reason: SATA, macro: 'DO_TEST', patch: sataOnController },
   console3: {
     reason: 'com3 (and com4) are valid bhyve LPC ports and domain XML can say them (<target port=\'2\'/>, see the xml2argv 4-consoles case); libvirt\'s parser only knows com1/com2',
     macro: 'DO_TEST',

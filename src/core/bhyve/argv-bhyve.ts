@@ -14,7 +14,7 @@ import { VirError } from '../errors';
 import { newDomainDef, type DomainDef, type SysinfoDef } from '../conf/domain';
 import { bsdGetopt } from './argv-getopt';
 import { parseMemSize, parseTopology, isValidUUID, normalizeUUID, splitKV, parseCInteger } from './argv-values';
-import { addSlotDevice, addLpcDevice, finishDevices, type SlotState } from './argv-slots';
+import { addSlotDevice, addLpcDevice, finishDevices, chrSource, type SlotState } from './argv-slots';
 
 /** bhyve's amd64 getopt(3) string (FreeBSD 14/15, incl. -r snapshot restore, -n NUMA and -M). */
 export const BHYVE_OPTSTRING = 'aehuwxACDHIMPSWYk:f:o:p:G:c:s:m:l:K:U:r:n:';
@@ -64,7 +64,7 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
   def.onReboot = 'destroy';
   def.onCrash = 'destroy';
   const extra: string[] = [];
-  const state: SlotState = { def, name, ctx, extra, used: new Map(), lpcSlot: undefined, haveHostbridge: false, virtioSerialCount: 0 };
+  const state: SlotState = { def, name, ctx, extra, used: new Map(), lpcSlot: undefined, haveHostbridge: false, virtioSerialCount: 0, lpcUsed: false };
   let sawH = false, sawP = false, sawUUID = false;
   const pins = new Map<number, number[]>();
   const numa: Array<{ id: number; cpus: string; memory: number }> = [];
@@ -105,7 +105,7 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
       case 'n': numa.push(parseNumaDomain(value, extra)); break;
       case 's': addSlotDevice(state, value); break;
       case 'l': addLpcDevice(state, value); break;
-      case 'o': addConfigOption(def, value, extra); break;
+      case 'o': addConfigOption(state, value); break;
       // No domain XML for these: kept for bhyve as given.
       case 'a': case 'e': case 'x': case 'C': case 'D': case 'W': case 'Y': case 'M':
         extra.push(`-${flag}`);
@@ -154,8 +154,10 @@ function parseNumaDomain(value: string, extra: string[]): { id: number; cpus: st
   return { id, cpus, memory: size / 1024 };
 }
 
-/** -o key=value: SMBIOS strings → <sysinfo>; anything else kept for bhyve. */
-function addConfigOption(def: DomainDef, value: string, extra: string[]): void {
+/** -o key=value: SMBIOS strings → <sysinfo>; bootrom/bootvars/console (the arm64 spelling of
+ *  -l bootrom / com1, also valid config keys on amd64) → loader / serial; anything else kept. */
+function addConfigOption(st: SlotState, value: string): void {
+  const { def, extra } = st;
   const [key, v] = splitKV(value);
   if (v === undefined || key.length === 0) {
     throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyve: invalid -o '${value}' (expected key=value)`);
@@ -166,6 +168,12 @@ function addConfigOption(def: DomainDef, value: string, extra: string[]): void {
     const block = def.sysinfo[smbios[0]];
     const old = block.find((e) => e.name === smbios[1]);
     if (old) old.value = v; else block.push({ name: smbios[1], value: v });
+    return;
+  }
+  if (key === 'bootrom' && v !== '' && !def.os.loader) { def.os.loader = { path: v, readonly: true, type: 'pflash' }; return; }
+  if (key === 'bootvars' && v !== '' && !def.os.nvram) { def.os.nvram = { path: v }; return; }
+  if (key === 'console' && !def.devices.serials.some((s) => s.targetPort === 0)) {
+    def.devices.serials.push({ source: chrSource(v, value), targetPort: 0 });
     return;
   }
   extra.push('-o', value);

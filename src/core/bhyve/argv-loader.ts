@@ -65,16 +65,30 @@ function setCustom(def: DomainDef, words: readonly string[]): void {
 export function applyLoaderLine(def: DomainDef, words: readonly string[], bhyveMemBytes: number, warn: (m: string) => void): void {
   const tool = basename(words[0]);
   if (tool === 'bhyveload') {
-    const { opts, operands } = bsdGetopt(words.slice(1), BHYVELOAD_OPTSTRING, 'bhyveload');
-    if (operands.length > 1) throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyveload: unexpected arguments: ${operands.join(' ')}`);
+    let parsed: ReturnType<typeof bsdGetopt>;
+    try {
+      parsed = bsdGetopt(words.slice(1), BHYVELOAD_OPTSTRING, 'bhyveload');
+      if (parsed.operands.length !== 1) throw new VirError('VIR_ERR_INVALID_ARG', 'bhyveload: expected exactly one VM name');
+    } catch (e) {
+      if (!(e instanceof VirError)) throw e;
+      warn(`${e.message.replace(/^invalid argument: /, '')}: bhyveload would refuse this line; kept verbatim as <bootloader_args>`);
+      setCustom(def, words);
+      return;
+    }
+    const { opts, operands } = parsed;
     checkName('bhyveload', operands[0], def);
     const mem = opts.filter((o) => o.flag === 'm').pop()?.value;
     checkMemory('bhyveload', mem, bhyveMemBytes);
     const disks = opts.filter((o) => o.flag === 'd');
     const plain = mem !== undefined && disks.length === 1 && opts.every((o) => o.flag === 'm' || o.flag === 'd');
-    const bootIndex = plain ? def.devices.disks.findIndex((d) => d.source.path === disks[0].value) : -1;
-    if (bootIndex < 0) { setCustom(def, words); return; }
-    if (bootIndex > 0 && !def.devices.disks.some((d) => d.bootOrder !== undefined)) def.devices.disks[bootIndex].bootOrder = 1;
+    const boot = plain ? def.devices.disks.find((d) => d.source.path === disks[0].value) : undefined;
+    if (!boot) { setCustom(def, words); return; }
+    // bvirsh's bhyveload boots the first hard disk, or the first CD-ROM with <boot dev='cdrom'/>,
+    // or the disk with <boot order='1'/>
+    const firstOfKind = def.devices.disks.find((d) => d.device === boot.device);
+    if (boot === firstOfKind && boot.device === 'disk') return;
+    if (boot === firstOfKind && boot.device === 'cdrom') { def.os.bootDevs = ['cdrom']; return; }
+    if (!def.devices.disks.some((d) => d.bootOrder !== undefined)) boot.bootOrder = 1;
     return;
   }
   if (tool === 'grub-bhyve') {

@@ -25,6 +25,8 @@ export interface SlotState {
   lpcSlot: PciSlot | undefined;
   haveHostbridge: boolean;
   virtioSerialCount: number;
+  /** an -l device that sits on the LPC bridge was given (com1-4, bootrom) */
+  lpcUsed: boolean;
 }
 
 function invalid(msg: string): VirError {
@@ -198,14 +200,10 @@ function ahci(st: SlotState, slot: PciSlot, conf: string[], value: string, singl
     }
     disks.push(d);
   }
-  if (single) {
-    // one disk per controller: the disk carries the controller's PCI address (libvirt's form)
-    disks[0].address = pciAddr(slot);
-  } else {
-    const index = st.def.devices.controllers.filter((c) => c.type === 'sata').length;
-    st.def.devices.controllers.push({ type: 'sata', index, address: pciAddr(slot) });
-    disks.forEach((d, port) => { d.address = { type: 'drive', controller: index, bus: 0, target: port, unit: 0 }; });
-  }
+  // every AHCI device is a SATA controller at its PCI address; its disks sit on ports 0…n
+  const index = st.def.devices.controllers.filter((c) => c.type === 'sata').length;
+  st.def.devices.controllers.push({ type: 'sata', index, address: pciAddr(slot) });
+  disks.forEach((d, port) => { d.address = { type: 'drive', controller: index, bus: 0, target: 0, unit: port }; });
   st.def.devices.disks.push(...disks);
 }
 
@@ -377,6 +375,7 @@ export function addLpcDevice(st: SlotState, value: string): void {
   const parts = value.split(',');
   const dev = parts[0];
   const com = /^com([1-4])$/.exec(dev);
+  if (com || dev === 'bootrom') st.lpcUsed = true;
   if (com) {
     const port = Number(com[1]) - 1;
     if (st.def.devices.serials.some((s) => s.targetPort === port)) throw invalid(`-l ${value}: ${dev} is given twice`);
@@ -420,7 +419,7 @@ function fwcfg(st: SlotState, v: string, value: string): void {
 }
 
 /** TTY backend of -l comN: an nmdm end, tcp=ip:port, or stdio. */
-function chrSource(backend: string, value: string): ChrSource {
+export function chrSource(backend: string, value: string): ChrSource {
   const nmdm = /^\/dev\/nmdm(.+)([AB])$/.exec(backend);
   if (nmdm) {
     const other = nmdm[2] === 'A' ? 'B' : 'A';
@@ -464,7 +463,7 @@ export function finishDevices(st: SlotState): void {
     counters[key] = n + 1;
     d.target.dev = diskName(prefix, n);
   }
-  const needsLpc = def.devices.serials.length > 0 || def.os.loader !== undefined;
+  const needsLpc = st.lpcUsed;
   if (needsLpc && !st.lpcSlot) {
     throw invalid(def.os.loader ? 'a boot ROM (-l bootrom) needs an LPC bridge (-s N,lpc)' : 'COM ports (-l comN) need an LPC bridge (-s N,lpc)');
   }
