@@ -16,8 +16,8 @@ import { bsdGetopt } from './argv-getopt';
 import { parseMemSize, parseTopology, isValidUUID, normalizeUUID, splitKV, parseCInteger } from './argv-values';
 import { addSlotDevice, addLpcDevice, finishDevices, chrSource, type SlotState } from './argv-slots';
 
-/** bhyve's amd64 getopt(3) string (FreeBSD 14/15, incl. -r snapshot restore, -n NUMA and -M). */
-export const BHYVE_OPTSTRING = 'aehuwxACDHIMPSWYk:f:o:p:G:c:s:m:l:K:U:r:n:';
+/** bhyve's amd64 getopt(3) string (FreeBSD 14/15, incl. -r snapshot restore and -n NUMA; not the fork-only -M). */
+export const BHYVE_OPTSTRING = 'aehuwxACDHIPSWYk:f:o:p:G:c:s:m:l:K:U:r:n:';
 
 export interface BhyveParseContext {
   /** MAC for a NIC without mac= (slot, function, vm name) */
@@ -43,8 +43,8 @@ const SMBIOS_KEYS: Record<string, [keyof Omit<SysinfoDef, 'type'>, string]> = {
 
 /** bhyve's VM name rule (vmm: VM_MAX_NAMELEN 32 incl. NUL) plus what a path needs. */
 export function checkVMName(name: string, tool: string): void {
-  if (name.length === 0 || name.length > 31 || name.includes('/') || /[\x00-\x1f\x7f]/.test(name) || name.startsWith('.')) {
-    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: ${tool}: invalid VM name '${name}' (1-31 characters, no '/', no leading '.', no control characters)`);
+  if (name.length === 0 || name.length > 31 || name.includes('/') || /[\x00-\x1f\x7f]/.test(name) || name.startsWith('.') || name.trim() !== name) {
+    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: ${tool}: invalid VM name '${name}' (1-31 characters, no '/', no leading '.', no control characters or surrounding blanks)`);
   }
 }
 
@@ -107,7 +107,7 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
       case 'l': addLpcDevice(state, value); break;
       case 'o': addConfigOption(state, value); break;
       // No domain XML for these: kept for bhyve as given.
-      case 'a': case 'e': case 'x': case 'C': case 'D': case 'W': case 'Y': case 'M':
+      case 'a': case 'e': case 'x': case 'C': case 'D': case 'W': case 'Y':
         extra.push(`-${flag}`);
         break;
       case 'k': case 'f': case 'G': case 'K': case 'r':
@@ -159,8 +159,8 @@ function parseNumaDomain(value: string, extra: string[]): { id: number; cpus: st
 function addConfigOption(st: SlotState, value: string): void {
   const { def, extra } = st;
   const [key, v] = splitKV(value);
-  if (v === undefined || key.length === 0) {
-    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyve: invalid -o '${value}' (expected key=value)`);
+  if (v === undefined || !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(key)) {
+    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyve: invalid -o '${value}' (expected key=value, key a dotted config path)`);
   }
   const smbios = SMBIOS_KEYS[key];
   if (smbios) {
