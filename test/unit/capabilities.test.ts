@@ -4,13 +4,13 @@
  * virsh's test driver where virsh is installed).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
   formatBhyveCapabilities, formatBhyveDomainCapabilities, bhyveCPUModelNames, parseProcCpuinfo, parseFreeBSDDmesg,
-  listFirmware, simulatedHostDescription, type BhyveHostDescription,
+  listFirmware, simulatedHostDescription, realHostDescription, type BhyveHostDescription,
 } from '../../src/core/conf/capabilities';
 import { VirError } from '../../src/core/errors';
 import { runInProcess } from '../helpers/cli';
@@ -116,6 +116,16 @@ describe('capabilities builders', () => {
     assert.deepEqual(bhyveCPUModelNames(HOST, 'x86_64'), ['Intel(R) Xeon(R) CPU E5-2620 v4 @ 2.10GHz']);
     assert.deepEqual(bhyveCPUModelNames(simulatedHostDescription(), 'x86_64'), ['bvirsh simulated x86_64 CPU']);
     assert.throws(() => bhyveCPUModelNames(HOST, 'aarch64'), /cannot find architecture aarch64/);
+  });
+
+  it('describes this Linux machine from /proc/cpuinfo', function () {
+    if (process.platform !== 'linux') this.skip();
+    const first = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    const host = realHostDescription({ firmwareDir: '/nonexistent' });
+    assert.equal(host.cpu.model, first?.[1].trim().replace(/\s+/g, ' '));
+    assert.deepEqual(bhyveCPUModelNames(host, 'x86_64'), [host.cpu.model]);
+    assert.deepEqual(host.firmware, []);
+    assert.equal(host.simulated, false);
   });
 
   it('lists boot ROMs in a firmware directory, not variable stores', () => {

@@ -10,12 +10,15 @@
  *                                           /var/run/dmesg.boot (FreeBSD, untested here)
  *   listFirmware(dir): string[]             boot ROMs in a firmware dir (*.fd without *VARS*)
  *   simulatedHostDescription(overrides?)    the stated host a sim:/// connection describes
+ *   realHostDescription(opts?)              this machine: readHostCpu, listFirmware, memory,
+ *                                           hw.vmm.maxcpu and kern.hostuuid on FreeBSD
  *
  * bhyve passes the host CPU through to guests (no CPU models to choose from), so the only CPU
  * model a bhyve host can present is the host's own; `cpu-models x86_64` lists exactly that.
  * VirErrors: VIR_ERR_INVALID_ARG for a virttype/arch/emulator the host does not have.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { VirError } from '../errors';
@@ -138,6 +141,30 @@ export function simulatedHostDescription(overrides: Partial<BhyveHostDescription
     maxVcpus: 2,
     simulated: true,
     ...overrides,
+  };
+}
+
+/** The host bvirsh runs on (bhyve:///system). FreeBSD parts untested on this Linux machine. */
+export function realHostDescription(opts: { firmwareDir?: string; emulator?: string } = {}): BhyveHostDescription {
+  const firmwareDir = opts.firmwareDir ?? '/usr/local/share/uefi-firmware';
+  let maxVcpus = cpus().length;
+  let hostUUID: string | undefined;
+  if (process.platform === 'freebsd') {
+    const sysctl = (name: string): string | undefined => {
+      try { return execFileSync('/sbin/sysctl', ['-n', name], { encoding: 'utf8' }).trim(); } catch { return undefined; }
+    };
+    maxVcpus = Number(sysctl('hw.vmm.maxcpu')) || maxVcpus;
+    hostUUID = sysctl('kern.hostuuid');
+  }
+  return {
+    cpu: readHostCpu(),
+    memoryKiB: Math.floor(totalmem() / 1024),
+    ...(hostUUID ? { hostUUID } : {}),
+    emulator: opts.emulator ?? '/usr/sbin/bhyve',
+    firmwareDir,
+    firmware: listFirmware(firmwareDir),
+    maxVcpus,
+    simulated: false,
   };
 }
 
