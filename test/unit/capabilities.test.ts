@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
   formatBhyveCapabilities, formatBhyveDomainCapabilities, bhyveCPUModelNames, parseProcCpuinfo, parseFreeBSDDmesg,
-  listFirmware, simulatedHostDescription, realHostDescription, type BhyveHostDescription,
+  listFirmware, simulatedHostDescription, realHostDescription, buildCapabilitiesXML, buildDomainCapabilitiesXML, cpuModelNamesFor,
+  type BhyveHostDescription,
 } from '../../src/core/conf/capabilities';
 import { VirError } from '../../src/core/errors';
 import { runInProcess } from '../helpers/cli';
@@ -126,6 +127,17 @@ describe('capabilities builders', () => {
     assert.deepEqual(bhyveCPUModelNames(host, 'x86_64'), [host.cpu.model]);
     assert.deepEqual(host.firmware, []);
     assert.equal(host.simulated, false);
+  });
+
+  it('driver shortcuts: a simulated host states its CPU and lists the ROMs of its firmware dir', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bvirsh-simfw-'));
+    writeFileSync(join(dir, 'BHYVE_UEFI.fd'), '');
+    const facts = { simulated: true, firmwareDir: dir, emulator: '/sim/bhyve', maxCpus: 3 };
+    assert.deepEqual(cpuModelNamesFor(facts, 'x86_64'), ['bvirsh simulated x86_64 CPU']);
+    const caps = buildCapabilitiesXML(facts);
+    assert.ok(caps.includes("      <model>bvirsh simulated x86_64 CPU</model>\n") && caps.includes('      <emulator>/sim/bhyve</emulator>\n'));
+    const dc = buildDomainCapabilitiesXML(facts);
+    assert.ok(dc.includes(`  <path>/sim/bhyve</path>`) && dc.includes("  <vcpu max='3'/>") && dc.includes(`      <value>${join(dir, 'BHYVE_UEFI.fd')}</value>`));
   });
 
   it('lists boot ROMs in a firmware directory, not variable stores', () => {

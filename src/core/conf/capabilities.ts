@@ -13,6 +13,13 @@
  *   realHostDescription(opts?)              this machine: readHostCpu, listFirmware, memory,
  *                                           hw.vmm.maxcpu and kern.hostuuid on FreeBSD
  *
+ * Driver-facing shortcuts (describe + format in one call; what bhyve:/// and sim:/// use):
+ *   buildCapabilitiesXML(host: HostFacts): string
+ *   buildDomainCapabilitiesXML(host: HostFacts, query?: DomainCapsQuery): string
+ *   cpuModelNamesFor(host: HostFacts, arch): string[]
+ *   HostFacts = { simulated, firmwareDir, emulator, maxCpus } — sim: the stated CPU and the ROMs
+ *   found in its firmwareDir; real: realHostDescription().
+ *
  * bhyve passes the host CPU through to guests (no CPU models to choose from), so the only CPU
  * model a bhyve host can present is the host's own; `cpu-models x86_64` lists exactly that.
  * VirErrors: VIR_ERR_INVALID_ARG for a virttype/arch/emulator the host does not have.
@@ -166,6 +173,35 @@ export function realHostDescription(opts: { firmwareDir?: string; emulator?: str
     maxVcpus,
     simulated: false,
   };
+}
+
+/** What a driver knows about its host without asking this module. */
+export interface HostFacts {
+  simulated: boolean;
+  firmwareDir: string;
+  /** path of bhyve as the host names it */
+  emulator: string;
+  /** hw.vmm.maxcpu (sim: stated) */
+  maxCpus: number;
+}
+
+export function describeHost(h: HostFacts): BhyveHostDescription {
+  if (h.simulated) {
+    return simulatedHostDescription({ firmwareDir: h.firmwareDir, firmware: listFirmware(h.firmwareDir), emulator: h.emulator, maxVcpus: h.maxCpus });
+  }
+  return { ...realHostDescription({ firmwareDir: h.firmwareDir, emulator: h.emulator }), maxVcpus: h.maxCpus };
+}
+
+export function buildCapabilitiesXML(h: HostFacts): string {
+  return formatBhyveCapabilities(describeHost(h));
+}
+
+export function buildDomainCapabilitiesXML(h: HostFacts, query: DomainCapsQuery = {}): string {
+  return formatBhyveDomainCapabilities(describeHost(h), query);
+}
+
+export function cpuModelNamesFor(h: HostFacts, arch: string): string[] {
+  return bhyveCPUModelNames(describeHost(h), arch);
 }
 
 // ---- capabilities --------------------------------------------------------------------------
