@@ -25,14 +25,18 @@ function esc(s: string): string {
     else if (c === 62) rep = '&gt;';
     else if (c === 39) rep = '&apos;';
     else if (c === 34) rep = '&quot;';
+    // a parser normalises literal whitespace in attribute values: keep it as references
+    else if (c === 10) rep = '&#10;';
+    else if (c === 13) rep = '&#13;';
+    else if (c === 9) rep = '&#9;';
     if (rep !== undefined) { out += s.slice(last, i) + rep; last = i + 1; }
   }
   return last === 0 ? s : out + s.slice(last);
 }
 
 function escText(s: string): string {
-  if (!/[&<>]/.test(s)) return s;
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  if (!/[&<>\r]/.test(s)) return s;
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
 /** attribute list → " k='v'…" skipping undefined */
