@@ -137,8 +137,9 @@ describe('native.ts: domainXMLToNative', () => {
       '/usr/sbin/bhyveload -m 512 -d /vm/disk.img vm1\n' +
       "/usr/sbin/bhyve -c 1 -m 512 -u -H -P -s 0:0,hostbridge -s 2:0,ahci,hd:/vm/disk.img -o 'system.product_name=My Box' vm1\n");
   });
-  it('rejects other formats and reports the reverse direction as missing until the parser lands', () => {
+  it('rejects other formats in both directions; the reverse direction is the argv parser (i3-parse)', () => {
     virErr(() => domainXMLToNative('qemu-argv', MIN()), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);
-    virErr(() => domainXMLFromNative('bhyve-argv', 'bhyve -c 1 vm'), 'VIR_ERR_NO_SUPPORT', /domainXMLFromNative/);
+    virErr(() => domainXMLFromNative('qemu-argv', 'bhyve -c 1 vm'), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);
+    assert.match(domainXMLFromNative('bhyve-argv', 'bhyve -c 1 -H -P -s 0,hostbridge vm'), /^<domain type='bhyve'>\n  <name>vm<\/name>\n/);
   });
 });
