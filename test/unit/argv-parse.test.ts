@@ -44,6 +44,9 @@ describe('shell-words', () => {
     virErr(() => splitShellCommands("bhyve 'vm"), /unterminated single quote on line 1/);
     virErr(() => splitShellCommands('a\nbhyve "vm'), /unterminated double quote on line 2/);
   });
+  it('refuses oversized input before reading it', () => {
+    virErr(() => splitShellCommands(`bhyve ${'-A '.repeat(600000)}vm`), /command text is too large \(1800008 bytes, limit 1048576\)/);
+  });
   it('leaves a lone $ and a trailing & alone', () => {
     assert.deepEqual(splitShellCommands('bhyve -o a=$ vm &'), [['bhyve', '-o', 'a=$', 'vm']]);
   });
