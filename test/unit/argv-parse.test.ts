@@ -196,6 +196,17 @@ describe('parseBhyveArgv', () => {
     assert.deepEqual(def.devices.controllers.map((c) => c.type), ['isa']);
   });
 
+  it('reads -o keys that other options also set into the XML, and defaults -m to 256M', () => {
+    const { def } = parse(`bhyve ${HP} -o memory.size=3G -o memory.wired=true -o rtc.use_localtime=false -o x86.strictmsr=false -o uuid=2a793ea6-8e52-440a-8458-355e98492e17 -o name=vm vm`);
+    assert.deepEqual([def.memory, def.currentMemory, def.memoryLocked, def.clock, def.features.msrsUnknown, def.uuid, def.bhyveCommandline],
+      [3145728, 3145728, true, { offset: 'utc' }, 'ignore', '2a793ea6-8e52-440a-8458-355e98492e17', undefined]);
+    const plain = parse(`bhyve ${HP} vm`).def;
+    assert.deepEqual([plain.memory, plain.currentMemory, plain.uuid], [262144, 262144, UUID]);
+    virErr(() => parse(`bhyve ${HP} -o name=other vm`), /-o name=other differs from the VM name 'vm'/);
+    virErr(() => parse(`bhyve ${HP} -o config.dump=1 vm`), /print its configuration and exit/);
+    virErr(() => parse(`bhyve ${HP} -r /snap/vm.ckp vm`), /restores a snapshot/);
+  });
+
   it('warns when -H, -P or the host bridge are missing', () => {
     const { warnings } = parse('bhyve -m 1G vm');
     assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['bhyve line has no -H', 'bhyve line has no -P', 'bhyve line has no host bridge (-s 0,hostbridge); bvirsh always adds one at 0']);

@@ -58,7 +58,8 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
   const name = operands[0];
   checkVMName(name, 'bhyve');
 
-  const def = newDomainDef(name, 256 * 1024);
+  const def = newDomainDef(name, 256 * 1024); // bhyve's default guest memory: 256M
+  def.currentMemory = def.memory;
   def.clock = { offset: 'localtime' };
   def.onPoweroff = 'destroy';
   def.onReboot = 'destroy';
@@ -110,9 +111,11 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
       case 'a': case 'e': case 'x': case 'C': case 'D': case 'W': case 'Y':
         extra.push(`-${flag}`);
         break;
-      case 'k': case 'f': case 'G': case 'K': case 'r':
+      case 'k': case 'f': case 'G': case 'K':
         extra.push(`-${flag}`, value);
         break;
+      case 'r':
+        throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: bhyve -r ${value} restores a snapshot; it is not part of a VM definition (use bvirsh restore)`);
       case 'h':
         throw new VirError('VIR_ERR_INVALID_ARG', 'invalid argument: bhyve: -h only prints usage; it does not describe a VM');
       default:
@@ -120,7 +123,7 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
     }
   }
 
-  if (!sawUUID) def.uuid = ctx.uuidFor(name);
+  if (!sawUUID && !state.uuidGiven) def.uuid = ctx.uuidFor(name);
   if (!sawH) ctx.warn('bhyve line has no -H: bvirsh runs bhyve with -H (vCPUs yield on HLT instead of spinning)');
   if (!sawP) ctx.warn('bhyve line has no -P: bvirsh runs bhyve with -P (vm-exit on PAUSE)');
 
@@ -169,6 +172,25 @@ function addConfigOption(st: SlotState, value: string): void {
     const old = block.find((e) => e.name === smbios[1]);
     if (old) old.value = v; else block.push({ name: smbios[1], value: v });
     return;
+  }
+  // config keys that the options above also set: keep them in the XML so nothing disagrees
+  if (key === 'config.dump') {
+    throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: -o ${value} makes bhyve print its configuration and exit; it does not describe a VM`);
+  }
+  if (key === 'memory.size') { def.memory = parseMemSize(v, '-o memory.size') / 1024; def.currentMemory = def.memory; return; }
+  if (key === 'uuid') {
+    if (!isValidUUID(v)) throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyve: cannot parse UUID '${v}' given to -o uuid`);
+    def.uuid = normalizeUUID(v); st.uuidGiven = true; return;
+  }
+  if (key === 'name' && v !== st.name) {
+    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyve: -o name=${v} differs from the VM name '${st.name}'`);
+  }
+  if (key === 'name') return;
+  const bool = v === 'true' ? true : v === 'false' ? false : undefined;
+  if (bool !== undefined) {
+    if (key === 'memory.wired') { def.memoryLocked = bool || undefined; return; }
+    if (key === 'rtc.use_localtime') { def.clock = { offset: bool ? 'localtime' : 'utc' }; return; }
+    if (key === 'x86.strictmsr') { def.features.msrsUnknown = bool ? undefined : 'ignore'; return; }
   }
   if (key === 'bootrom' && v !== '' && !def.os.loader) { def.os.loader = { path: v, readonly: true, type: 'pflash' }; return; }
   if (key === 'bootvars' && v !== '' && !def.os.nvram) { def.os.nvram = { path: v }; return; }

@@ -27,6 +27,8 @@ export interface SlotState {
   virtioSerialCount: number;
   /** an -l device that sits on the LPC bridge was given (com1-4, bootrom) */
   lpcUsed: boolean;
+  /** -o uuid= was given */
+  uuidGiven?: boolean;
 }
 
 function invalid(msg: string): VirError {
