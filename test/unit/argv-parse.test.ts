@@ -246,6 +246,9 @@ describe('parseBhyveArgv', () => {
     virErr(() => parse(`grub-bhyve --memory 512 vm\nbhyve -m 1G ${HP} vm`), /grub-bhyve memory \(512 MiB\) differs from bhyve -m \(1024 MiB\)/);
     virErr(() => parse(`bhyveload -d /vm/a.img vm\nbhyve -m 1G ${HP} vm`), /bhyveload memory \(256 MiB\) differs/);
     virErr(() => parse(`bhyveload -m 1G -d '/vm/a b.img' vm\nbhyve -m 1G ${HP} vm`), /contains white space/);
+    r = parse(`sudo daemon -f -p /var/run/vm.pid -t 'bhyve: vm' /usr/sbin/bhyve -m 1G ${HP} vm`);
+    assert.equal(r.def.name, 'vm');
+    assert.deepEqual(r.warnings, ['daemon(8) around bhyve dropped: bvirsh supervises bhyve itself']);
     r = parse(`bhyvectl --destroy --vm=vm\nbhyve -m 1G ${HP} vm`);
     assert.match(r.warnings[0], /skipped 'bhyvectl --destroy --vm=vm'/);
   });

@@ -7,8 +7,8 @@
  * Input: one bhyve(8) command and at most one boot-loader command (bhyveload, grub-bhyve or
  * any other program), in either order, in sh(1) syntax (quotes, backslash-newline, comments,
  * `;`/`&&` separators, `/usr/sbin/` or any other directory prefix). `bhyvectl` lines (typical
- * `bhyvectl --destroy` cleanup in scripts) are skipped with a warning; a `timeout … bhyveload`
- * wrapper is unwrapped.
+ * `bhyvectl --destroy` cleanup in scripts) are skipped with a warning; `timeout … bhyveload` and
+ * `daemon -p PIDFILE … bhyve` wrappers are unwrapped with a warning.
  *
  * Options (all optional):
  *   macFor(slot, func, vmname)  MAC for a NIC without mac=. Default: the MAC bhyve itself
@@ -27,6 +27,7 @@ import type { DomainDef } from '../conf/domain';
 import { splitShellCommands } from './shell-words';
 import { parseBhyveLine, type BhyveParseContext } from './argv-bhyve';
 import { applyLoaderLine, basename } from './argv-loader';
+import { bsdGetopt } from './argv-getopt';
 
 export interface ParseBhyveArgvOptions {
   macFor?: (slot: number, func: number, vmname: string) => string;
@@ -38,6 +39,14 @@ export interface ParseBhyveArgvOptions {
 export function bhyveDefaultMac(slot: number, func: number, vmname: string): string {
   const d = createHash('md5').update(`${slot}-${func}-${vmname}`).digest();
   return ['00', 'a0', '98', ...[d[0], d[1], d[2]].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+/** daemon(8)'s options (FreeBSD 13-15), so `daemon -p /var/run/vm.pid bhyve …` can be unwrapped */
+const DAEMON_OPTSTRING = 'cfHl:m:o:p:P:rR:s:St:T:u:';
+
+function unwrapDaemon(words: string[]): string[] {
+  const { operands } = bsdGetopt(words.slice(1), DAEMON_OPTSTRING, 'daemon');
+  return operands;
 }
 
 /** `timeout [--foreground] [--verbose] [-k D|--kill-after=D] [-s SIG] DURATION cmd…` → cmd… */
@@ -65,6 +74,11 @@ export function parseBhyveArgvWithWarnings(text: string, opts: ParseBhyveArgvOpt
       words = unwrapTimeout(words);
       if (words.length === 0) throw new VirError('VIR_ERR_INVALID_ARG', 'invalid argument: timeout without a command');
       warn(`'timeout' around ${basename(words[0])} dropped: the loader timeout is bvirsh configuration, not domain XML`);
+    }
+    if (basename(words[0]) === 'daemon') {
+      words = unwrapDaemon(words);
+      if (words.length === 0) throw new VirError('VIR_ERR_INVALID_ARG', 'invalid argument: daemon without a command');
+      warn(`daemon(8) around ${basename(words[0])} dropped: bvirsh supervises bhyve itself`);
     }
     const tool = basename(words[0]);
     if (tool === 'bhyve') {

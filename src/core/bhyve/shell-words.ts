@@ -7,7 +7,8 @@
  *   - 'single quotes' (literal), "double quotes" (\ escapes only $ ` " \ and newline),
  *     backslash escapes outside quotes, backslash-newline = line continuation
  *   - commands end at a newline, `;`, `&`, `&&` or `||`
- *   - a leading `exec`, `env` (with NAME=value words) or `nohup` is skipped
+ *   - a leading `exec`, `env` (with NAME=value words), `nohup`, `command`, or a bare `sudo` /
+ *     `doas` is skipped
  *
  * Anything that needs a running shell to mean something — $variables, $(…) / `…`
  * substitution, pipes, redirections, globs, subshells — is refused with a VirError naming
@@ -136,12 +137,12 @@ export function splitShellCommands(text: string): string[][] {
   return commands;
 }
 
-/** Drop `exec`, `nohup`, `env [NAME=value…]` and leading NAME=value assignments. */
+/** Drop `exec`, `nohup`, `command`, bare `sudo`/`doas`, `env [NAME=value…]` and leading NAME=value assignments. */
 function stripPrefixes(words: string[]): string[] {
   let k = 0;
   while (k < words.length) {
     const w = words[k];
-    if (w === 'exec' || w === 'nohup' || w === 'env' || w === 'command') { k++; continue; }
+    if (w === 'exec' || w === 'nohup' || w === 'env' || w === 'command' || w === 'sudo' || w === 'doas') { k++; continue; }
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) { k++; continue; }
     break;
   }
