@@ -31,7 +31,7 @@ const XML = `<domain type='bhyve'>
 `;
 const NATIVE = '/usr/sbin/bhyveload -m 1024 -d /vm/web1.img web1\n' +
   '/usr/sbin/bhyve -c 2 -m 1024 -u -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0,mac=52:54:00:12:34:56 ' +
-  '-s 3:0,virtio-blk,/vm/web1.img -l com1,/dev/nmdm-web1A web1\n';
+  '-s 3:0,virtio-blk,/vm/web1.img -l com1,/dev/nmdm-web1A web1';
 
 describe('e2e: domxml-to-native', function () {
   this.timeout(60000);

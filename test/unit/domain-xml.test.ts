@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { parseDomainXML, MAX_DOMAIN_XML_BYTES } from '../../src/core/conf/xml-parse';
 import { formatDomainXML } from '../../src/core/conf/xml-format';
-import { applyBhyveDefaults } from '../../src/core/conf/postparse';
+import { applyBhyveDefaults, randomMac } from '../../src/core/conf/postparse';
 import { buildBhyveCommand, bhyveMemArg } from '../../src/core/bhyve/command';
 import { domainXMLToNative, domainXMLFromNative, formatArgvLines } from '../../src/core/bhyve/native';
 import { VirError } from '../../src/core/errors';
@@ -76,12 +76,35 @@ describe('domain XML: validation names the element and value', () => {
   });
 });
 
+describe('post-parse defaults', () => {
+  it('generates MACs in 52:54:00 (default generator)', () => {
+    const macs = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const m = randomMac();
+      assert.match(m, /^52:54:00(:[0-9a-f]{2}){3}$/);
+      macs.add(m);
+    }
+    assert.ok(macs.size > 2900, `only ${macs.size} distinct MACs of 3000`);
+  });
+});
+
+describe('domain XML: formatter options', () => {
+  it('hides the VNC password only when secure is false', () => {
+    const def = applyBhyveDefaults(parseDomainXML(MIN('', 'vm1', "<graphics type='vnc' port='5901' passwd='s3cret'/>")));
+    assert.match(formatDomainXML(def), / passwd='s3cret'/);
+    assert.doesNotMatch(formatDomainXML(def, { secure: false }), /passwd/);
+  });
+  it('refuses a name with a slash at parse time', () => {
+    virErr(() => parseDomainXML(MIN('', 'a/b')), 'VIR_ERR_XML_DETAIL', /name a\/b cannot contain '\/'/);
+  });
+});
+
 describe('bhyve command builder: refusals and units', () => {
   const build = (xml: string) => buildBhyveCommand(applyBhyveDefaults(parseDomainXML(xml), { macGenerator: () => '52:54:00:00:00:02' }), { bhyvePath: 'bhyve' });
 
   it('refuses names bhyve cannot take', () => {
     virErr(() => build(MIN('', 'a'.repeat(32))), 'VIR_ERR_CONFIG_UNSUPPORTED', /longer than 31 characters/);
-    virErr(() => build(MIN('', 'a/b')), 'VIR_ERR_CONFIG_UNSUPPORTED', /contains '\/' or a control character/);
+    virErr(() => build(MIN('', 'a\tb')), 'VIR_ERR_CONFIG_UNSUPPORTED', /contains '\/' or a control character/);
     virErr(() => build(MIN('', '-S')), 'VIR_ERR_CONFIG_UNSUPPORTED', /starts with '-'/);
     assert.equal(build(MIN('', 'a'.repeat(31))).bhyve.at(-1), 'a'.repeat(31));
   });
@@ -135,7 +158,7 @@ describe('native.ts: domainXMLToNative', () => {
       { defaults: { macGenerator: () => '52:54:00:00:00:00' } });
     assert.equal(out,
       '/usr/sbin/bhyveload -m 512 -d /vm/disk.img vm1\n' +
-      "/usr/sbin/bhyve -c 1 -m 512 -u -H -P -s 0:0,hostbridge -s 2:0,ahci,hd:/vm/disk.img -o 'system.product_name=My Box' vm1\n");
+      "/usr/sbin/bhyve -c 1 -m 512 -u -H -P -s 0:0,hostbridge -s 2:0,ahci,hd:/vm/disk.img -o 'system.product_name=My Box' vm1");
   });
   it('rejects other formats in both directions; the reverse direction is the argv parser (i3-parse)', () => {
     virErr(() => domainXMLToNative('qemu-argv', MIN()), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);

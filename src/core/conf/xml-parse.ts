@@ -768,6 +768,7 @@ export function parseDomainXML(xml: string): DomainDef {
     }
   }
   if (def.name === '') throw new VirError('VIR_ERR_NO_NAME', 'missing domain name information');
+  if (def.name.includes('/')) throw detail(`name ${def.name} cannot contain '/'`);
   if (!sawMemory) throw detail('missing <memory> element');
   if (def.memory === 0) throw detail('memory size must be greater than zero');
   if (!sawOs) throw detail('missing <os> element');
