@@ -228,7 +228,8 @@ function nic(st: SlotState, slot: PciSlot, emul: string, conf: string[], value: 
   const model = emul === 'e1000' ? 'e1000' : 'virtio';
   const [backend, ...opts] = conf;
   if (backend === undefined) throw invalid(`-s ${value}: missing network backend (tapN, vmnetN, slirp, netgraph, netmap)`);
-  const isTap = /^(tap|vmnet)[0-9]+$/.test(backend);
+  // bhyve picks the backend by name prefix (net_backends.c): tap…/vmnet… are tap devices
+  const isTap = /^(tap|vmnet)./.test(backend);
   if (!isTap && backend !== 'slirp') {
     if (/^(netgraph|netmap:|vale)/.test(backend)) return keepVerbatim(st, '-s', value, `network backend '${backend}' has no domain XML`);
     st.ctx.warn(`-s ${value}: '${backend}' is not a network backend bhyve knows (tapN, vmnetN, slirp, netgraph, netmap); interface skipped`);
