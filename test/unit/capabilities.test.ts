@@ -166,6 +166,15 @@ describe('commands: cpu-models, domcapabilities, domxml-from-native', () => {
     });
   }
 
+  for (const line of ['domcapabilities bhyve', 'domcapabilities --arch x86_64', 'domcapabilities a b c d e']) {
+    it(`${line} on test:/// prints what virsh prints`, async function () {
+      const ours = await runInProcess('test:///default', [line], cwd);
+      const v = virshOut(['-c', 'test:///default', ...line.split(' ')]);
+      if (!v) this.skip();
+      assert.deepEqual(ours, v);
+    });
+  }
+
   it('domcapabilities on test:/// fails as virsh does', async () => {
     const r = await runInProcess('test:///default', ['domcapabilities'], cwd);
     assert.deepEqual(r, {
