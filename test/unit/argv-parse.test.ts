@@ -194,6 +194,11 @@ describe('parseBhyveArgv', () => {
     assert.match(warnings[0], /^-l tpm,swtpm,\/run\/tpm.sock: tpm has no bhyve domain XML; passed to bhyve unchanged/);
     assert.deepEqual(def.devices.disks, []);
     assert.deepEqual(def.devices.controllers.map((c) => c.type), ['isa']);
+    // a COM port on a host tty: verbatim, and the LPC bridge it needs stays as an ISA controller
+    const tty = parse(`bhyve -m 1G ${HP} -s 1,lpc -l com1,/dev/cuau0 vm`);
+    assert.deepEqual([tty.def.bhyveCommandline?.args, tty.def.devices.controllers, tty.def.devices.serials],
+      [['-l', 'com1,/dev/cuau0'], [{ type: 'isa', index: 0 }], []]);
+    virErr(() => parse(`bhyve -m 1G ${HP} -l com1,/dev/cuau0 vm`), /need an LPC bridge/);
   });
 
   it('reads -o keys that other options also set into the XML, and defaults -m to 256M', () => {
@@ -217,7 +222,8 @@ describe('parseBhyveArgv', () => {
     virErr(() => parse(`bhyve ${HP} -s 3,bogus vm`), /unknown PCI emulation 'bogus'/);
     virErr(() => parse(`bhyve ${HP} -l com1,/dev/nmdm0A vm`), /need an LPC bridge/);
     virErr(() => parse(`bhyve ${HP} -s 1,lpc -l com5,stdio vm`), /unknown LPC device 'com5'/);
-    virErr(() => parse(`bhyve ${HP} -s 1,lpc -l com1,/dev/ttyu0 vm`), /serial port backend must be an nmdm device/);
+    virErr(() => parse(`bhyve ${HP} -s 1,lpc -l com1,/dev/nmdm0C vm`), /serial port backend must be an nmdm device/);
+    virErr(() => parse(`bhyve ${HP} -s 1,lpc -l com1,udp=1.2.3.4:5 vm`), /serial port backend must be/);
     virErr(() => parse(`bhyve ${HP} -s 2,hostbridge vm`), /host bridge must be at PCI 0:0:0/);
     virErr(() => parse(`bhyve ${HP} -c 2 -p 2:0 vm`), /pins vCPU 2 but the VM has 2 vCPU/);
     virErr(() => parse(`bhyve ${HP} -s 5,fbuf,w=5000,h=480 vm`), /resolution 5000x480 out of range/);

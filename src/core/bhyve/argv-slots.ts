@@ -378,14 +378,19 @@ export function addLpcDevice(st: SlotState, value: string): void {
   const parts = value.split(',');
   const dev = parts[0];
   const com = /^com([1-4])$/.exec(dev);
-  if (com || dev === 'bootrom') st.lpcUsed = true;
   if (com) {
     const port = Number(com[1]) - 1;
-    if (st.def.devices.serials.some((s) => s.targetPort === port)) throw invalid(`-l ${value}: ${dev} is given twice`);
+    if (st.def.devices.serials.some((s) => s.targetPort === port) || st.extra.includes(value)) throw invalid(`-l ${value}: ${dev} is given twice`);
     const backend = parts.slice(1).join(',');
+    if (/^\/dev\//.test(backend) && !backend.startsWith('/dev/nmdm')) {
+      // another tty (a host serial port such as /dev/cuau0): bhyve uses it, domain XML here cannot say it
+      return keepVerbatim(st, '-l', value, 'a serial port on a host tty other than nmdm has no bhyve domain XML');
+    }
+    st.lpcUsed = true;
     st.def.devices.serials.push({ source: chrSource(backend, value), targetPort: port });
     return;
   }
+  if (dev === 'bootrom') st.lpcUsed = true;
   switch (dev) {
     case 'bootrom': {
       const [rom, ...rest] = parts.slice(1);
@@ -467,7 +472,8 @@ export function finishDevices(st: SlotState): void {
     d.target.dev = diskName(prefix, n);
   }
   const needsLpc = st.lpcUsed;
-  if (needsLpc && !st.lpcSlot) {
+  const verbatimLpc = st.extra.some((a, i) => a === '-l' && /^com[1-4],/.test(st.extra[i + 1] ?? ''));
+  if ((needsLpc || verbatimLpc) && !st.lpcSlot) {
     throw invalid(def.os.loader ? 'a boot ROM (-l bootrom) needs an LPC bridge (-s N,lpc)' : 'COM ports (-l comN) need an LPC bridge (-s N,lpc)');
   }
   if (st.lpcSlot) {
