@@ -97,7 +97,8 @@ function sizeKiB(el: El, what: string): number {
   const unit = el.attrs.unit;
   if (unit === undefined) return n;
   // libvirt compares unit suffixes case-insensitively (KiB = kib, KB = 1000)
-  const scale = UNIT_SCALE[unit.toLowerCase()];
+  const key = unit.toLowerCase();
+  const scale = Object.prototype.hasOwnProperty.call(UNIT_SCALE, key) ? UNIT_SCALE[key] : undefined;
   if (scale === undefined) throw detail(`unknown unit '${unit}' for ${what}`);
   const bytes = n * scale;
   if (!Number.isSafeInteger(bytes)) throw detail(`value '${el.text.trim()}${unit}' for ${what} is too large`);
@@ -768,7 +769,6 @@ export function parseDomainXML(xml: string): DomainDef {
     }
   }
   if (def.name === '') throw new VirError('VIR_ERR_NO_NAME', 'missing domain name information');
-  if (def.name.includes('/')) throw detail(`name ${def.name} cannot contain '/'`);
   if (!sawMemory) throw detail('missing <memory> element');
   if (def.memory === 0) throw detail('memory size must be greater than zero');
   if (!sawOs) throw detail('missing <os> element');
