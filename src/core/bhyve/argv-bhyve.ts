@@ -41,10 +41,10 @@ const SMBIOS_KEYS: Record<string, [keyof Omit<SysinfoDef, 'type'>, string]> = {
   'chassis.sku': ['chassis', 'sku'],
 };
 
-/** bhyve's VM name rule (vmm: VM_MAX_NAMELEN 32 incl. NUL) plus what a path needs. */
+/** bhyve's VM name rule (vmm: VM_MAX_NAMELEN = 32 characters, the buffer has room for the NUL) plus what a path needs. */
 export function checkVMName(name: string, tool: string): void {
-  if (name.length === 0 || name.length > 31 || name.includes('/') || /[\x00-\x1f\x7f]/.test(name) || name.startsWith('.') || name.trim() !== name) {
-    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: ${tool}: invalid VM name '${name}' (1-31 characters, no '/', no leading '.', no control characters or surrounding blanks)`);
+  if (name.length === 0 || name.length > 32 || name.includes('/') || /[\x00-\x1f\x7f]/.test(name) || name.startsWith('.') || name.trim() !== name) {
+    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: ${tool}: invalid VM name '${name}' (1-32 characters, no '/', no leading '.', no control characters or surrounding blanks)`);
   }
 }
 
