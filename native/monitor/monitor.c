@@ -18,6 +18,7 @@
  * Usage:
  *   bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH [--ifconfig PATH]
  *                  [--sim] [--id N] [--ready-fd FD] -- PLAN_ARGV...
+ *   bvirsh-monitor --probe-lock PATH     exit 3 if the lock is held, 0 if free
  *
  * Readiness (to the starter, on --ready-fd, then closed):
  *   "OK <bhyve-pid>\n"      bhyve is running (survived the settle window)
@@ -32,6 +33,7 @@
  * Plan token stream (each token NUL-terminated):
  *   loader N a1..aN     bhyve N a1..aN     tap TAPNAME BRIDGE
  *   on_reboot|on_poweroff|on_crash ACTION  console PATH
+ *   transient PATH      (a transient guest: PATH and the state go when it stops)
  * ACTION is libvirt's: destroy, restart, preserve, rename-restart,
  * coredump-destroy, coredump-restart (preserve/coredump-* act as destroy/restart).
  *
@@ -94,6 +96,7 @@ static const char *taps_json_names[MAX_TAPS];
 static int taps_json_n;
 static const char *console_path;
 static char last_exit[64] = "";
+static char *transient_def;	/* a transient guest's definition: removed when it stops */
 
 static void logmsg(const char *fmt, ...)
 {
@@ -228,6 +231,17 @@ static void set_state(const char *state, const char *reason)
 	cur_state = state;
 	cur_reason = reason;
 	write_state();
+}
+
+/* The guest is off for good: a transient guest vanishes with its state. */
+static void final_state(const char *reason)
+{
+	if (transient_def != NULL) {
+		unlink(transient_def);
+		unlink(state_path);
+		return;
+	}
+	set_state("shutoff", reason);
 }
 
 /* ---- processes ------------------------------------------------------------ */
@@ -461,6 +475,9 @@ static int get_plan(struct plan *p, char *err, size_t errlen)
 			p->on_crash = parse_action(tok, ACT_DESTROY);
 		} else if (strcmp(key, "console") == 0) {
 			p->console = tok;
+		} else if (strcmp(key, "transient") == 0) {
+			free(transient_def);
+			transient_def = strdup(tok);
 		}
 	}
 	if (p->bhyve[0] == NULL)
@@ -604,8 +621,8 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 
 	if (p->loader[0] != NULL) {
 		pid_t lp;
-		off = log_offset();
 		logmsg("running loader: %s", p->loader[0]);
+		off = log_offset();
 		if ((lp = spawn(p->loader, -1)) < 0) {
 			snprintf(err, errlen, "cannot run %s: %s", p->loader[0], strerror(errno));
 			destroy_taps(p);
@@ -624,8 +641,8 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 		}
 	}
 
-	off = log_offset();
 	logmsg("starting %s for %s (boot %d)", p->bhyve[0], vm_name, boots + 1);
+	off = log_offset();
 	bhyve_pid = spawn(p->bhyve, -1);
 	if (bhyve_pid < 0) {
 		snprintf(err, errlen, "cannot run %s: %s", p->bhyve[0], strerror(errno));
@@ -728,6 +745,18 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 
 /* ---- main ------------------------------------------------------------------ */
 
+/* --probe-lock PATH: exit 3 when another process holds the lock, 0 when free. */
+static int probe_lock(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : 1;
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+		return errno == EWOULDBLOCK ? 3 : 1;
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH "
@@ -741,6 +770,8 @@ int main(int argc, char **argv)
 	int lock_fd, i;
 	long crash_max, backoff;
 
+	if (argc == 3 && strcmp(argv[1], "--probe-lock") == 0)
+		return probe_lock(argv[2]);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
@@ -781,6 +812,14 @@ int main(int argc, char **argv)
 		report("ERR cannot open %s: %s", lock_path, strerror(errno));
 		return 1;
 	}
+	/* a probe (--probe-lock, the addon's isLockHeld) holds the lock for a few
+	 * microseconds: retry briefly before calling the guest "already running" */
+	for (int tries = 0; flock(lock_fd, LOCK_EX | LOCK_NB) != 0; tries++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		if (errno != EWOULDBLOCK || tries == 10)
+			break;
+		nanosleep(&ts, NULL);
+	}
 	if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
 		report(errno == EWOULDBLOCK ? "BUSY\n" : "ERR cannot lock %s", lock_path);
 		return 3;
@@ -808,15 +847,15 @@ int main(int argc, char **argv)
 			logmsg("start failed: %s", err);
 			if (ready_fd >= 0) {
 				report("ERR %s", err);
-				set_state("shutoff", "failed");
+				final_state("failed");
 				return 1;
 			}
-			set_state("shutoff", "failed");
+			final_state("failed");
 			return 0;
 		}
 		if (o == OUT_STOP) {
 			logmsg("stopped: %s", reason);
-			set_state("shutoff", reason);
+			final_state(reason);
 			return 0;
 		}
 		if (o == OUT_CRASH_RESTART) {
@@ -824,7 +863,7 @@ int main(int argc, char **argv)
 			int sig;
 			if (crashes >= crash_max) {
 				logmsg("crashed %d times in a row: giving up", crashes);
-				set_state("shutoff", "crashed");
+				final_state("crashed");
 				return 0;
 			}
 			delay = backoff;
@@ -839,7 +878,7 @@ int main(int argc, char **argv)
 			while ((sig = next_signal((int)(until - now_ms() > 0 ? until - now_ms() : 0))) != 0) {
 				const char *req = sig == SIGTERM ? "shutdown" : sig == SIGUSR1 ? read_request() : "";
 				if (strcmp(req, "shutdown") == 0 || strcmp(req, "destroy") == 0) {
-					set_state("shutoff", req[0] == 's' ? "shutdown" : "destroyed");
+					final_state(req[0] == 's' ? "shutdown" : "destroyed");
 					return 0;
 				}
 			}
