@@ -1,0 +1,841 @@
+/**
+ * parseDomainXML(xml): libvirt domain XML text -> DomainDef (conf/domain.ts).
+ *
+ * Safety first (the XML may come from anyone who can run `define`):
+ *  - the size limit (MAX_DOMAIN_XML_BYTES, 10 MiB) is checked before parsing;
+ *  - any <!DOCTYPE or <!ENTITY declaration is refused outright (no entity
+ *    expansion, no external entities: billion-laughs and XXE die here, in
+ *    O(n) time with no allocation beyond the input);
+ *  - fast-xml-parser runs with processEntities off and its well-formedness
+ *    validator on.
+ * Then every element is checked against what the model knows; an unknown
+ * element or attribute value is a VirError naming the element and the value
+ * (see the unknown-element policy in conf/domain.ts).
+ *
+ * Errors: VIR_ERR_XML_ERROR (not well-formed, hostile, too large),
+ * VIR_ERR_XML_DETAIL (invalid value), VIR_ERR_CONFIG_UNSUPPORTED (valid
+ * libvirt XML that bhyve cannot run / the model does not know).
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { VirError } from '../errors';
+import {
+  AudioDef, BHYVE_NS_URI, BlkioTune, ChannelDef, ChrSource, ConsoleDef, ControllerDef, ControllerType,
+  DiskDef, DomainDef, DriveAddress, FilesystemDef, GraphicsDef, HostdevDef, InputDef, InterfaceDef,
+  LifecycleAction, MemTune, NumaCell, PciAddress, RngDef, SerialDef, SoundDef, SysinfoDef, SysinfoEntry,
+  VideoDef, VirtioSerialAddress, emptyDevices,
+} from './domain';
+
+export const MAX_DOMAIN_XML_BYTES = 10 * 1024 * 1024;
+
+/** A parsed element in document order. */
+interface El {
+  name: string;
+  attrs: Record<string, string>;
+  children: El[];
+  text: string;
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  commentPropName: false as unknown as string,
+});
+
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
+
+function decodeEntities(s: string): string {
+  if (s.indexOf('&') < 0) return s;
+  return s.replace(ENTITY_RE, (_m, e: string) => {
+    if (e[0] === '#') {
+      const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return String.fromCodePoint(cp);
+    }
+    return XML_ENTITIES[e];
+  });
+}
+
+function toEl(node: Record<string, unknown>): El | null {
+  let name = '';
+  for (const k in node) { if (k !== ':@') { name = k; break; } }
+  if (name === '' || name === '#text' || name === '?xml') return null;
+  const rawAttrs = node[':@'] as Record<string, string> | undefined;
+  const attrs: Record<string, string> = {};
+  if (rawAttrs) for (const k in rawAttrs) attrs[k] = decodeEntities(String(rawAttrs[k]));
+  const kids = node[name] as Array<Record<string, unknown>>;
+  const children: El[] = [];
+  let text = '';
+  for (const kid of kids) {
+    if ('#text' in kid) { text += String(kid['#text']); continue; }
+    const el = toEl(kid);
+    if (el) children.push(el);
+  }
+  return { name, attrs, children, text: decodeEntities(text) };
+}
+
+function xmlError(msg: string): VirError {
+  return new VirError('VIR_ERR_XML_ERROR', msg);
+}
+function detail(msg: string): VirError {
+  return new VirError('VIR_ERR_XML_DETAIL', `XML error: ${msg}`);
+}
+function unsupported(msg: string): VirError {
+  return new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${msg}`);
+}
+
+/** Parse the document into the element tree, refusing hostile input. */
+function parseTree(xml: string): El {
+  if (typeof xml !== 'string') throw xmlError('XML error: document is not a string');
+  // length is UTF-16 units; a string this long is over the byte limit anyway
+  if (xml.length > MAX_DOMAIN_XML_BYTES || Buffer.byteLength(xml, 'utf8') > MAX_DOMAIN_XML_BYTES) {
+    throw xmlError(`XML error: document is larger than the ${MAX_DOMAIN_XML_BYTES / 1048576} MiB limit`);
+  }
+  if (xml.indexOf('<!DOCTYPE') >= 0 || xml.indexOf('<!ENTITY') >= 0 || /<!doctype|<!entity/i.test(xml)) {
+    throw xmlError('XML error: DOCTYPE and ENTITY declarations are not allowed in domain XML');
+  }
+  const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+  if (valid !== true) {
+    const e = valid.err;
+    throw xmlError(`XML error: malformed XML at line ${e.line}, column ${e.col}: ${e.msg}`);
+  }
+  let nodes: Array<Record<string, unknown>>;
+  try {
+    nodes = parser.parse(xml) as Array<Record<string, unknown>>;
+  } catch (err) {
+    throw xmlError(`XML error: ${(err as Error).message}`);
+  }
+  const roots: El[] = [];
+  for (const n of nodes) { const el = toEl(n); if (el) roots.push(el); }
+  if (roots.length !== 1) throw xmlError('XML error: expected exactly one root element');
+  return roots[0];
+}
+
+// ---------------------------------------------------------------- helpers
+
+function child(el: El, name: string): El | undefined {
+  for (const c of el.children) if (c.name === name) return c;
+  return undefined;
+}
+
+function checkChildren(el: El, allowed: ReadonlySet<string>, where: string): void {
+  for (const c of el.children) {
+    if (!allowed.has(c.name)) {
+      throw unsupported(`element '${c.name}' in <${where}> is not supported by the bhyve driver`);
+    }
+  }
+}
+
+function parseUInt(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  const v = value.trim();
+  let n: number;
+  if (/^0x[0-9a-fA-F]+$/.test(v)) n = parseInt(v.slice(2), 16);
+  else if (/^[0-9]+$/.test(v)) n = Number(v);
+  else throw detail(`invalid value '${value}' for ${what}: expected a non-negative integer`);
+  if (!Number.isSafeInteger(n) || n > max) throw detail(`value '${value}' for ${what} is out of range`);
+  return n;
+}
+
+function optUInt(el: El | undefined, attr: string, what: string, max?: number): number | undefined {
+  if (!el) return undefined;
+  const v = el.attrs[attr];
+  return v === undefined ? undefined : parseUInt(v, what, max);
+}
+
+function yesNo(value: string | undefined, what: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'yes' || value === 'on') return true;
+  if (value === 'no' || value === 'off') return false;
+  throw detail(`invalid value '${value}' for ${what}: expected 'yes' or 'no'`);
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string, unsupportedToo = false): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  if (unsupportedToo) throw unsupported(`${what} '${value}' is not supported by the bhyve driver`);
+  throw detail(`invalid value '${value}' for ${what}`);
+}
+
+const UNIT_SCALE: Record<string, number> = {
+  b: 1, bytes: 1,
+  k: 1024, kib: 1024, kb: 1000,
+  m: 1048576, mib: 1048576, mb: 1e6,
+  g: 1073741824, gib: 1073741824, gb: 1e9,
+  t: 1099511627776, tib: 1099511627776, tb: 1e12,
+  p: 1125899906842624, pib: 1125899906842624, pb: 1e15,
+};
+
+/** A scaled size element -> KiB (rounded up like libvirt). */
+function sizeKiB(el: El, what: string): number {
+  const n = parseUInt(el.text, what);
+  const unit = el.attrs.unit;
+  if (unit === undefined) return n;
+  const scale = UNIT_SCALE[unit.toLowerCase()];
+  if (scale === undefined || (unit.length > 1 && unit !== unit.toLowerCase() && !/^[KMGTP](i?B)?$/.test(unit) && unit !== 'bytes')) {
+    throw detail(`unknown unit '${unit}' for ${what}`);
+  }
+  const bytes = n * scale;
+  if (!Number.isSafeInteger(bytes)) throw detail(`value '${el.text.trim()}${unit}' for ${what} is too large`);
+  return Math.ceil(bytes / 1024);
+}
+
+function parsePciAddr(a: El, what: string, requireType = true): PciAddress {
+  if (requireType && a.attrs.type !== 'pci') throw detail(`expected a PCI address in ${what}`);
+  const slot = parseUInt(a.attrs.slot ?? '0', `${what} address slot`, 31);
+  return {
+    type: 'pci',
+    domain: parseUInt(a.attrs.domain ?? '0', `${what} address domain`, 0xffff),
+    bus: parseUInt(a.attrs.bus ?? '0', `${what} address bus`, 0xff),
+    slot,
+    function: parseUInt(a.attrs.function ?? '0', `${what} address function`, 7),
+    ...(a.attrs.multifunction !== undefined ? { multifunction: yesNo(a.attrs.multifunction, 'multifunction') } : {}),
+  };
+}
+
+function parseAddress(a: El | undefined, what: string): PciAddress | DriveAddress | VirtioSerialAddress | undefined {
+  if (!a) return undefined;
+  switch (a.attrs.type) {
+    case 'pci': return parsePciAddr(a, what);
+    case 'drive':
+      return {
+        type: 'drive',
+        controller: parseUInt(a.attrs.controller ?? '0', `${what} address controller`, 0xffff),
+        bus: parseUInt(a.attrs.bus ?? '0', `${what} address bus`, 0xffff),
+        target: parseUInt(a.attrs.target ?? '0', `${what} address target`, 0xffff),
+        unit: parseUInt(a.attrs.unit ?? '0', `${what} address unit`, 0xffff),
+      };
+    case 'virtio-serial':
+      return {
+        type: 'virtio-serial',
+        controller: parseUInt(a.attrs.controller ?? '0', `${what} address controller`, 0xffff),
+        bus: parseUInt(a.attrs.bus ?? '0', `${what} address bus`, 0xffff),
+        port: parseUInt(a.attrs.port ?? '0', `${what} address port`, 0xffff),
+      };
+    case undefined: throw detail(`missing address type in ${what}`);
+    default: throw unsupported(`address type '${a.attrs.type}' in ${what} is not supported by the bhyve driver`);
+  }
+}
+
+function pciOnly(addr: ReturnType<typeof parseAddress>, what: string): PciAddress | undefined {
+  if (addr && addr.type !== 'pci') throw unsupported(`address type '${addr.type}' is not valid for ${what}`);
+  return addr as PciAddress | undefined;
+}
+
+const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+function normUUID(s: string): string {
+  const v = s.trim();
+  if (!UUID_RE.test(v)) throw detail(`invalid value '${s}' for <uuid>: malformed UUID`);
+  const h = v.replace(/-/g, '').toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+const LIFECYCLE: readonly LifecycleAction[] = ['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart'];
+
+// ---------------------------------------------------------------- sections
+
+const DOMAIN_CHILDREN = new Set([
+  'name', 'uuid', 'title', 'description', 'metadata', 'memory', 'currentMemory', 'memoryBacking',
+  'memtune', 'blkiotune', 'vcpu', 'cputune', 'cpu', 'sysinfo', 'os', 'bootloader', 'bootloader_args',
+  'features', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'devices',
+]);
+
+function parseOs(el: El, def: DomainDef): void {
+  checkChildren(el, new Set(['type', 'loader', 'nvram', 'boot', 'bootmenu']), 'os');
+  const t = child(el, 'type');
+  if (!t) throw detail('missing <type> in <os>');
+  const osType = t.text.trim();
+  if (osType !== 'hvm') throw unsupported(`os type '${osType}' is not supported by the bhyve driver (only 'hvm')`);
+  def.os.arch = oneOf(t.attrs.arch, ['x86_64', 'aarch64'] as const, 'os type arch', true);
+  if (t.attrs.machine !== undefined) def.os.machine = t.attrs.machine;
+  if (el.attrs.firmware !== undefined) def.os.firmware = oneOf(el.attrs.firmware, ['efi'] as const, 'os firmware', true);
+  const loader = child(el, 'loader');
+  if (loader) {
+    const path = loader.text.trim();
+    def.os.loader = {
+      ...(path !== '' ? { path } : {}),
+      ...(loader.attrs.readonly !== undefined ? { readonly: yesNo(loader.attrs.readonly, 'loader readonly') } : {}),
+      ...(loader.attrs.type !== undefined ? { type: oneOf(loader.attrs.type, ['pflash', 'rom'] as const, 'loader type') } : {}),
+      ...(loader.attrs.format !== undefined ? { format: oneOf(loader.attrs.format, ['raw'] as const, 'loader format', true) } : {}),
+    };
+  }
+  const nvram = child(el, 'nvram');
+  if (nvram) {
+    const path = nvram.text.trim();
+    def.os.nvram = {
+      ...(path !== '' ? { path } : {}),
+      ...(nvram.attrs.template !== undefined ? { template: nvram.attrs.template } : {}),
+      ...(nvram.attrs.format !== undefined ? { format: oneOf(nvram.attrs.format, ['raw'] as const, 'nvram format', true) } : {}),
+    };
+  }
+  for (const c of el.children) {
+    if (c.name === 'boot') {
+      const dev = oneOf(c.attrs.dev, ['hd', 'cdrom', 'network', 'fd'] as const, 'os boot dev');
+      if (!dev) throw detail('missing boot device in <boot>');
+      def.os.bootDevs.push(dev);
+    } else if (c.name === 'bootmenu') {
+      def.os.bootmenu = yesNo(c.attrs.enable, 'bootmenu enable');
+    }
+  }
+}
+
+function parseSysinfo(el: El): SysinfoDef {
+  if (el.attrs.type !== 'smbios') throw unsupported(`sysinfo type '${el.attrs.type ?? ''}' is not supported (only 'smbios')`);
+  checkChildren(el, new Set(['bios', 'system', 'baseBoard', 'chassis']), 'sysinfo');
+  const s: SysinfoDef = { type: 'smbios', bios: [], system: [], baseBoard: [], chassis: [] };
+  const allowed: Record<string, string[]> = {
+    bios: ['vendor', 'version', 'date', 'release'],
+    system: ['manufacturer', 'product', 'version', 'serial', 'uuid', 'sku', 'family'],
+    baseBoard: ['manufacturer', 'product', 'version', 'serial', 'asset', 'location'],
+    chassis: ['manufacturer', 'version', 'serial', 'asset', 'sku'],
+  };
+  for (const sec of el.children) {
+    const list: SysinfoEntry[] = s[sec.name as 'bios' | 'system' | 'baseBoard' | 'chassis'];
+    for (const e of sec.children) {
+      if (e.name !== 'entry') throw unsupported(`element '${e.name}' in <sysinfo><${sec.name}> is not supported`);
+      const name = e.attrs.name;
+      if (!name || !allowed[sec.name].includes(name)) throw detail(`invalid sysinfo ${sec.name} entry name '${name ?? ''}'`);
+      list.push({ name, value: e.text });
+    }
+  }
+  return s;
+}
+
+function parseCpu(el: El, def: DomainDef): void {
+  checkChildren(el, new Set(['topology', 'numa', 'model', 'vendor', 'feature']), 'cpu');
+  for (const c of el.children) {
+    if (c.name === 'model' || c.name === 'vendor' || c.name === 'feature') {
+      throw unsupported(`<cpu><${c.name}> is not supported: bhyve always passes the host CPU through`);
+    }
+  }
+  def.cpu = {};
+  if (el.attrs.mode !== undefined) def.cpu.mode = el.attrs.mode;
+  const topo = child(el, 'topology');
+  if (topo) {
+    def.cpu.topology = {
+      sockets: parseUInt(topo.attrs.sockets ?? '1', 'cpu topology sockets', 65535),
+      cores: parseUInt(topo.attrs.cores ?? '1', 'cpu topology cores', 65535),
+      threads: parseUInt(topo.attrs.threads ?? '1', 'cpu topology threads', 65535),
+      ...(topo.attrs.dies !== undefined ? { dies: parseUInt(topo.attrs.dies, 'cpu topology dies', 65535) } : {}),
+    };
+    const t = def.cpu.topology;
+    if (t.sockets === 0 || t.cores === 0 || t.threads === 0) throw detail('cpu topology values must be greater than zero');
+  }
+  const numa = child(el, 'numa');
+  if (numa) {
+    const cells: NumaCell[] = [];
+    for (const c of numa.children) {
+      if (c.name !== 'cell') throw unsupported(`element '${c.name}' in <numa> is not supported`);
+      const mem = c.attrs.memory;
+      if (mem === undefined) throw detail('missing memory in <numa><cell>');
+      const memEl: El = { name: 'memory', attrs: c.attrs.unit ? { unit: c.attrs.unit } : {}, children: [], text: mem };
+      cells.push({
+        id: parseUInt(c.attrs.id ?? String(cells.length), 'numa cell id'),
+        cpus: c.attrs.cpus ?? '',
+        memory: sizeKiB(memEl, 'numa cell memory'),
+      });
+    }
+    def.cpu.numa = cells;
+  }
+}
+
+function parseBlkiotune(el: El): BlkioTune {
+  const t: BlkioTune = { devices: [] };
+  for (const c of el.children) {
+    if (c.name === 'weight') { t.weight = parseUInt(c.text, 'blkiotune weight'); continue; }
+    if (c.name !== 'device') throw unsupported(`element '${c.name}' in <blkiotune> is not supported`);
+    const path = child(c, 'path');
+    if (!path) throw detail('missing <path> in <blkiotune><device>');
+    const d: BlkioTune['devices'][number] = { path: path.text.trim() };
+    for (const f of c.children) {
+      switch (f.name) {
+        case 'path': break;
+        case 'weight': d.weight = parseUInt(f.text, 'blkiotune device weight'); break;
+        case 'read_bytes_sec': d.readBytesSec = parseUInt(f.text, 'read_bytes_sec'); break;
+        case 'write_bytes_sec': d.writeBytesSec = parseUInt(f.text, 'write_bytes_sec'); break;
+        case 'read_iops_sec': d.readIopsSec = parseUInt(f.text, 'read_iops_sec'); break;
+        case 'write_iops_sec': d.writeIopsSec = parseUInt(f.text, 'write_iops_sec'); break;
+        default: throw unsupported(`element '${f.name}' in <blkiotune><device> is not supported`);
+      }
+    }
+    t.devices.push(d);
+  }
+  return t;
+}
+
+function parseMemtune(el: El): MemTune {
+  const t: MemTune = {};
+  for (const c of el.children) {
+    switch (c.name) {
+      case 'hard_limit': t.hardLimit = sizeKiB(c, 'memtune hard_limit'); break;
+      case 'soft_limit': t.softLimit = sizeKiB(c, 'memtune soft_limit'); break;
+      case 'min_guarantee': t.minGuarantee = sizeKiB(c, 'memtune min_guarantee'); break;
+      case 'swap_hard_limit': t.swapHardLimit = sizeKiB(c, 'memtune swap_hard_limit'); break;
+      default: throw unsupported(`element '${c.name}' in <memtune> is not supported`);
+    }
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------- devices
+
+function diskIndexFromName(dev: string): number {
+  const m = /^(?:hd|sd|vd|xvd|ubd)([a-z]+)$/.exec(dev);
+  if (!m) return -1;
+  let idx = 0;
+  for (const ch of m[1]) idx = idx * 26 + (ch.charCodeAt(0) - 96);
+  return idx - 1;
+}
+export { diskIndexFromName };
+
+function parseDisk(el: El): DiskDef {
+  const type = oneOf(el.attrs.type ?? 'file', ['file', 'block', 'volume', 'ctl'] as const, 'disk type', true)!;
+  const device = oneOf(el.attrs.device ?? 'disk', ['disk', 'cdrom'] as const, 'disk device', true)!;
+  checkChildren(el, new Set(['driver', 'source', 'target', 'readonly', 'shareable', 'serial', 'wwn', 'boot', 'blockio', 'address', 'alias']), 'disk');
+  const target = child(el, 'target');
+  if (!target || !target.attrs.dev) throw detail('missing target dev in <disk>');
+  const bus = oneOf(target.attrs.bus, ['virtio', 'sata', 'nvme', 'scsi'] as const, `disk '${target.attrs.dev}' bus`, true);
+  if (!bus) throw detail(`missing target bus for disk '${target.attrs.dev}'`);
+  const disk: DiskDef = { type, device, source: {}, target: { dev: target.attrs.dev, bus } };
+  if (target.attrs.rotation_rate !== undefined) disk.target.rotationRate = parseUInt(target.attrs.rotation_rate, 'disk rotation_rate', 65534);
+  const drv = child(el, 'driver');
+  if (drv) {
+    disk.driver = {};
+    if (drv.attrs.name !== undefined) disk.driver.name = drv.attrs.name;
+    if (drv.attrs.type !== undefined) disk.driver.type = drv.attrs.type;
+    if (drv.attrs.cache !== undefined) disk.driver.cache = oneOf(drv.attrs.cache, ['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default'] as const, 'disk driver cache');
+    if (drv.attrs.io !== undefined) disk.driver.io = oneOf(drv.attrs.io, ['threads', 'native', 'io_uring', 'default'] as const, 'disk driver io');
+    if (drv.attrs.discard !== undefined) disk.driver.discard = oneOf(drv.attrs.discard, ['unmap', 'ignore'] as const, 'disk driver discard');
+    if (drv.attrs.queues !== undefined) disk.driver.queues = parseUInt(drv.attrs.queues, 'disk driver queues', 65535);
+    if (drv.attrs.queue_size !== undefined) disk.driver.queueSize = parseUInt(drv.attrs.queue_size, 'disk driver queue_size', 65535);
+  }
+  const src = child(el, 'source');
+  if (src) {
+    if (type === 'file') { if (src.attrs.file !== undefined) disk.source.path = src.attrs.file; }
+    else if (type === 'block' || type === 'ctl') { if (src.attrs.dev !== undefined) disk.source.path = src.attrs.dev; }
+    else { disk.source.pool = src.attrs.pool; disk.source.volume = src.attrs.volume; }
+  }
+  if (child(el, 'readonly')) disk.readonly = true;
+  if (child(el, 'shareable')) disk.shareable = true;
+  const serial = child(el, 'serial');
+  if (serial) disk.serial = serial.text;
+  const wwn = child(el, 'wwn');
+  if (wwn) {
+    const v = wwn.text.trim();
+    if (!/^(0x)?[0-9a-fA-F]{16}$/.test(v)) throw detail(`invalid value '${v}' for disk wwn`);
+    disk.wwn = v;
+  }
+  const boot = child(el, 'boot');
+  if (boot) {
+    const order = parseUInt(boot.attrs.order ?? '', 'disk boot order', 0xffffffff);
+    if (order === 0) throw detail(`invalid value '0' for disk boot order: must be at least 1`);
+    disk.bootOrder = order;
+  }
+  const blockio = child(el, 'blockio');
+  if (blockio) {
+    disk.blockio = {};
+    if (blockio.attrs.logical_block_size !== undefined) disk.blockio.logicalBlockSize = parseUInt(blockio.attrs.logical_block_size, 'blockio logical_block_size');
+    if (blockio.attrs.physical_block_size !== undefined) disk.blockio.physicalBlockSize = parseUInt(blockio.attrs.physical_block_size, 'blockio physical_block_size');
+  }
+  const addr = parseAddress(child(el, 'address'), `disk '${disk.target.dev}'`);
+  if (addr && addr.type === 'virtio-serial') throw unsupported(`address type 'virtio-serial' is not valid for a disk`);
+  disk.address = addr as DriveAddress | PciAddress | undefined;
+  return disk;
+}
+
+const CONTROLLER_TYPES: readonly ControllerType[] = ['pci', 'sata', 'usb', 'isa', 'nvme', 'scsi', 'virtio-serial'];
+
+function parseController(el: El): ControllerDef {
+  const type = oneOf(el.attrs.type, CONTROLLER_TYPES, 'controller type', true);
+  if (!type) throw detail('missing controller type');
+  checkChildren(el, new Set(['address', 'serial', 'alias', 'driver']), 'controller');
+  const c: ControllerDef = { type, index: el.attrs.index !== undefined ? parseUInt(el.attrs.index, 'controller index', 0xffff) : -1 };
+  if (el.attrs.model !== undefined) c.model = el.attrs.model;
+  if (el.attrs.ports !== undefined) c.ports = parseUInt(el.attrs.ports, 'controller ports', 0xffff);
+  const serial = child(el, 'serial');
+  if (serial) c.serial = serial.text;
+  c.address = pciOnly(parseAddress(child(el, 'address'), `controller '${type}'`), `controller '${type}'`);
+  return c;
+}
+
+function parseInterface(el: El): InterfaceDef {
+  const type = oneOf(el.attrs.type, ['bridge', 'network', 'user', 'ethernet'] as const, 'interface type', true);
+  if (!type) throw detail('missing interface type');
+  checkChildren(el, new Set(['mac', 'source', 'model', 'target', 'mtu', 'ip', 'boot', 'address', 'alias']), 'interface');
+  const n: InterfaceDef = { type };
+  const mac = child(el, 'mac');
+  if (mac) {
+    const a = mac.attrs.address ?? '';
+    if (!MAC_RE.test(a)) throw detail(`invalid value '${a}' for interface mac address`);
+    n.mac = a.toLowerCase();
+  }
+  const src = child(el, 'source');
+  if (src) {
+    n.source = {};
+    if (src.attrs.bridge !== undefined) n.source.bridge = src.attrs.bridge;
+    if (src.attrs.network !== undefined) n.source.network = src.attrs.network;
+  }
+  if (type === 'bridge' && !n.source?.bridge) throw detail(`missing source bridge for interface of type 'bridge'`);
+  if (type === 'network' && !n.source?.network) throw detail(`missing source network for interface of type 'network'`);
+  const model = child(el, 'model');
+  if (model) n.model = oneOf(model.attrs.type, ['virtio', 'e1000'] as const, 'interface model', true);
+  const target = child(el, 'target');
+  if (target && target.attrs.dev !== undefined) n.targetDev = target.attrs.dev;
+  const mtu = child(el, 'mtu');
+  if (mtu) n.mtu = parseUInt(mtu.attrs.size ?? '', 'interface mtu size', 65535);
+  for (const c of el.children) {
+    if (c.name === 'ip') {
+      n.ips ??= [];
+      n.ips.push({
+        address: c.attrs.address ?? '',
+        ...(c.attrs.family !== undefined ? { family: c.attrs.family } : {}),
+        ...(c.attrs.prefix !== undefined ? { prefix: parseUInt(c.attrs.prefix, 'ip prefix', 128) } : {}),
+      });
+    }
+  }
+  const boot = child(el, 'boot');
+  if (boot) n.bootOrder = parseUInt(boot.attrs.order ?? '', 'interface boot order', 0xffffffff);
+  n.address = pciOnly(parseAddress(child(el, 'address'), 'interface'), 'interface');
+  return n;
+}
+
+function parseChrSource(el: El, what: string): ChrSource {
+  const type = el.attrs.type ?? 'pty';
+  const srcs = el.children.filter(c => c.name === 'source');
+  const src = srcs[0];
+  switch (type) {
+    case 'nmdm':
+      return { type: 'nmdm', ...(src?.attrs.master !== undefined ? { master: src.attrs.master } : {}), ...(src?.attrs.slave !== undefined ? { slave: src.attrs.slave } : {}) };
+    case 'tcp': {
+      if (!src || src.attrs.host === undefined || src.attrs.service === undefined) throw detail(`missing source host/service for ${what} of type 'tcp'`);
+      const mode = oneOf(src.attrs.mode ?? 'connect', ['bind', 'connect'] as const, `${what} source mode`)!;
+      const proto = child(el, 'protocol');
+      return { type: 'tcp', mode, host: src.attrs.host, service: src.attrs.service, ...(proto?.attrs.type !== undefined ? { protocol: proto.attrs.type } : {}) };
+    }
+    case 'unix': {
+      if (!src || src.attrs.path === undefined) throw detail(`missing source path for ${what} of type 'unix'`);
+      const mode = oneOf(src.attrs.mode ?? 'connect', ['bind', 'connect'] as const, `${what} source mode`)!;
+      return { type: 'unix', mode, path: src.attrs.path };
+    }
+    case 'stdio': return { type: 'stdio' };
+    default: throw unsupported(`${what} type '${type}' is not supported by the bhyve driver`);
+  }
+}
+
+function parseSerial(el: El): SerialDef {
+  checkChildren(el, new Set(['source', 'target', 'protocol', 'alias']), 'serial');
+  const s: SerialDef = { source: parseChrSource(el, 'serial') };
+  const t = child(el, 'target');
+  const port = optUInt(t, 'port', 'serial target port', 0xffff);
+  if (port !== undefined) s.targetPort = port;
+  return s;
+}
+
+function parseConsole(el: El): ConsoleDef {
+  checkChildren(el, new Set(['source', 'target', 'protocol', 'alias']), 'console');
+  const c: ConsoleDef = { source: parseChrSource(el, 'console') };
+  const t = child(el, 'target');
+  if (t?.attrs.type !== undefined) c.targetType = oneOf(t.attrs.type, ['serial', 'virtio'] as const, 'console target type', true);
+  const port = optUInt(t, 'port', 'console target port', 0xffff);
+  if (port !== undefined) c.targetPort = port;
+  return c;
+}
+
+function parseChannel(el: El): ChannelDef {
+  checkChildren(el, new Set(['source', 'target', 'address', 'alias']), 'channel');
+  const source = parseChrSource(el, 'channel');
+  const t = child(el, 'target');
+  if (!t || t.attrs.type !== 'virtio') throw unsupported(`channel target type '${t?.attrs.type ?? ''}' is not supported (only 'virtio')`);
+  const ch: ChannelDef = { source, target: { type: 'virtio', ...(t.attrs.name !== undefined ? { name: t.attrs.name } : {}) } };
+  const addr = parseAddress(child(el, 'address'), 'channel');
+  if (addr && addr.type !== 'virtio-serial') throw unsupported(`address type '${addr.type}' is not valid for a channel`);
+  ch.address = addr as VirtioSerialAddress | undefined;
+  return ch;
+}
+
+function parseGraphics(el: El): GraphicsDef {
+  if (el.attrs.type !== 'vnc') throw unsupported(`graphics type '${el.attrs.type ?? ''}' is not supported by the bhyve driver (only 'vnc')`);
+  checkChildren(el, new Set(['listen']), 'graphics');
+  const g: GraphicsDef = { type: 'vnc' };
+  if (el.attrs.port !== undefined) {
+    const p = el.attrs.port.trim();
+    if (!/^-?[0-9]+$/.test(p) || Number(p) < -1 || Number(p) > 65535) throw detail(`invalid value '${p}' for vnc port`);
+    g.port = Number(p);
+  }
+  if (el.attrs.autoport !== undefined) g.autoport = yesNo(el.attrs.autoport, 'graphics autoport');
+  if (el.attrs.listen !== undefined) g.listen = el.attrs.listen;
+  if (el.attrs.passwd !== undefined) g.passwd = el.attrs.passwd;
+  if (el.attrs.wait !== undefined) g.wait = yesNo(el.attrs.wait, 'graphics wait');
+  for (const c of el.children) {
+    const lt = oneOf(c.attrs.type ?? 'address', ['address'] as const, 'graphics listen type', true)!;
+    g.listens ??= [];
+    g.listens.push({ type: lt, ...(c.attrs.address !== undefined ? { address: c.attrs.address } : {}) });
+  }
+  return g;
+}
+
+function parseVideo(el: El): VideoDef {
+  checkChildren(el, new Set(['model', 'driver', 'address', 'alias']), 'video');
+  const m = child(el, 'model');
+  const type = oneOf(m?.attrs.type ?? 'gop', ['gop'] as const, 'video model', true)!;
+  const v: VideoDef = { model: { type } };
+  if (m) {
+    if (m.attrs.heads !== undefined) v.model.heads = parseUInt(m.attrs.heads, 'video heads', 16);
+    if (m.attrs.primary !== undefined) v.model.primary = yesNo(m.attrs.primary, 'video primary');
+    const r = child(m, 'resolution');
+    if (r) v.model.resolution = { x: parseUInt(r.attrs.x ?? '', 'video resolution x', 65535), y: parseUInt(r.attrs.y ?? '', 'video resolution y', 65535) };
+  }
+  const drv = child(el, 'driver');
+  if (drv?.attrs.vgaconf !== undefined) v.vgaconf = oneOf(drv.attrs.vgaconf, ['io', 'on', 'off'] as const, 'video driver vgaconf');
+  v.address = pciOnly(parseAddress(child(el, 'address'), 'video'), 'video');
+  return v;
+}
+
+function parseInput(el: El): InputDef {
+  checkChildren(el, new Set(['address', 'alias']), 'input');
+  const type = oneOf(el.attrs.type, ['tablet', 'mouse', 'keyboard'] as const, 'input type', true);
+  if (!type) throw detail('missing input type');
+  const bus = oneOf(el.attrs.bus ?? 'usb', ['usb', 'virtio', 'ps2'] as const, 'input bus', true)!;
+  return { type, bus };
+}
+
+function parseSound(el: El): SoundDef {
+  checkChildren(el, new Set(['audio', 'address', 'alias']), 'sound');
+  const model = oneOf(el.attrs.model, ['ich7'] as const, 'sound model', true);
+  if (!model) throw detail('missing sound model');
+  const s: SoundDef = { model };
+  const a = child(el, 'audio');
+  if (a) s.audioId = parseUInt(a.attrs.id ?? '', 'sound audio id');
+  s.address = pciOnly(parseAddress(child(el, 'address'), 'sound'), 'sound');
+  return s;
+}
+
+function parseAudio(el: El): AudioDef {
+  checkChildren(el, new Set(['input', 'output']), 'audio');
+  const type = oneOf(el.attrs.type, ['oss', 'none'] as const, 'audio type', true);
+  if (!type) throw detail('missing audio type');
+  const a: AudioDef = { id: parseUInt(el.attrs.id ?? '', 'audio id'), type };
+  const i = child(el, 'input');
+  if (i?.attrs.dev !== undefined) a.inputDev = i.attrs.dev;
+  const o = child(el, 'output');
+  if (o?.attrs.dev !== undefined) a.outputDev = o.attrs.dev;
+  return a;
+}
+
+function parseRng(el: El): RngDef {
+  checkChildren(el, new Set(['backend', 'address', 'alias']), 'rng');
+  const model = oneOf(el.attrs.model, ['virtio', 'virtio-transitional', 'virtio-non-transitional'] as const, 'rng model');
+  if (model !== 'virtio') throw unsupported(`rng model '${el.attrs.model ?? ''}' is not supported by the bhyve driver (only 'virtio')`);
+  const b = child(el, 'backend');
+  if (!b) throw detail('missing <backend> in <rng>');
+  let backend: RngDef['backend'];
+  if (b.attrs.model === 'random') {
+    const path = b.text.trim();
+    backend = { model: 'random', ...(path !== '' ? { path } : {}) };
+  } else if (b.attrs.model === 'builtin') backend = { model: 'builtin' };
+  else throw unsupported(`rng backend model '${b.attrs.model ?? ''}' is not supported by the bhyve driver`);
+  return { model, backend, address: pciOnly(parseAddress(child(el, 'address'), 'rng'), 'rng') };
+}
+
+function parseFilesystem(el: El): FilesystemDef {
+  checkChildren(el, new Set(['source', 'target', 'readonly', 'driver', 'address', 'alias']), 'filesystem');
+  const type = oneOf(el.attrs.type ?? 'mount', ['mount', 'bind'] as const, 'filesystem type', true)!;
+  const src = child(el, 'source');
+  const tgt = child(el, 'target');
+  if (!src?.attrs.dir) throw detail('missing source dir in <filesystem>');
+  if (!tgt?.attrs.dir) throw detail('missing target dir in <filesystem>');
+  const fs: FilesystemDef = { type, sourceDir: src.attrs.dir, targetDir: tgt.attrs.dir };
+  if (el.attrs.accessmode !== undefined) fs.accessmode = oneOf(el.attrs.accessmode, ['passthrough', 'mapped', 'squash'] as const, 'filesystem accessmode');
+  const drv = child(el, 'driver');
+  if (drv?.attrs.type !== undefined) fs.driverType = drv.attrs.type;
+  if (child(el, 'readonly')) fs.readonly = true;
+  fs.address = pciOnly(parseAddress(child(el, 'address'), 'filesystem'), 'filesystem');
+  return fs;
+}
+
+function parseHostdev(el: El): HostdevDef {
+  if (el.attrs.mode !== 'subsystem' || el.attrs.type !== 'pci') {
+    throw unsupported(`hostdev mode '${el.attrs.mode ?? ''}' type '${el.attrs.type ?? ''}' is not supported (only subsystem pci)`);
+  }
+  checkChildren(el, new Set(['source', 'address', 'boot', 'alias', 'driver']), 'hostdev');
+  const src = child(el, 'source');
+  const sa = src && child(src, 'address');
+  if (!sa) throw detail('missing source address in <hostdev>');
+  const a = parsePciAddr(sa, 'hostdev source', false);
+  const h: HostdevDef = { mode: 'subsystem', type: 'pci', source: { domain: a.domain, bus: a.bus, slot: a.slot, function: a.function } };
+  if (el.attrs.managed !== undefined) h.managed = yesNo(el.attrs.managed, 'hostdev managed');
+  const boot = child(el, 'boot');
+  if (boot) h.bootOrder = parseUInt(boot.attrs.order ?? '', 'hostdev boot order', 0xffffffff);
+  h.address = pciOnly(parseAddress(child(el, 'address'), 'hostdev'), 'hostdev');
+  return h;
+}
+
+function parseDevices(el: El, def: DomainDef): void {
+  const d = def.devices;
+  for (const c of el.children) {
+    switch (c.name) {
+      case 'emulator': d.emulator = c.text.trim(); break;
+      case 'disk': d.disks.push(parseDisk(c)); break;
+      case 'controller': d.controllers.push(parseController(c)); break;
+      case 'interface': d.interfaces.push(parseInterface(c)); break;
+      case 'serial': d.serials.push(parseSerial(c)); break;
+      case 'console': d.consoles.push(parseConsole(c)); break;
+      case 'channel': d.channels.push(parseChannel(c)); break;
+      case 'graphics': d.graphics.push(parseGraphics(c)); break;
+      case 'video': d.videos.push(parseVideo(c)); break;
+      case 'input': d.inputs.push(parseInput(c)); break;
+      case 'sound': d.sounds.push(parseSound(c)); break;
+      case 'audio': d.audios.push(parseAudio(c)); break;
+      case 'rng': d.rngs.push(parseRng(c)); break;
+      case 'filesystem': d.filesystems.push(parseFilesystem(c)); break;
+      case 'hostdev': d.hostdevs.push(parseHostdev(c)); break;
+      case 'memballoon':
+        if (c.attrs.model !== 'none') throw unsupported(`memballoon model '${c.attrs.model ?? ''}' is not supported by the bhyve driver`);
+        break;
+      default:
+        throw unsupported(`element '${c.name}' in <devices> is not supported by the bhyve driver`);
+    }
+  }
+  // duplicate disk targets are a definition error (libvirt: "target 'hda' duplicated")
+  const seen = new Set<string>();
+  for (const disk of d.disks) {
+    if (seen.has(disk.target.dev)) throw detail(`target '${disk.target.dev}' duplicated for disk sources`);
+    seen.add(disk.target.dev);
+  }
+  const indexes = new Set<string>();
+  for (const ctl of d.controllers) {
+    if (ctl.index < 0) continue;
+    const k = `${ctl.type}/${ctl.index}`;
+    if (indexes.has(k)) throw detail(`multiple '${ctl.type}' controllers with index '${ctl.index}'`);
+    indexes.add(k);
+  }
+}
+
+/** Serialize <metadata> children back to text (libxml2 style: double quotes). */
+function rawXml(el: El, indent: string): string {
+  let attrs = '';
+  for (const k in el.attrs) attrs += ` ${k}="${escapeAttrDq(el.attrs[k])}"`;
+  const text = el.text.trim();
+  if (el.children.length === 0) {
+    return text === '' ? `${indent}<${el.name}${attrs}/>` : `${indent}<${el.name}${attrs}>${escapeText(text)}</${el.name}>`;
+  }
+  let s = `${indent}<${el.name}${attrs}>\n`;
+  for (const c of el.children) s += rawXml(c, indent + '  ') + '\n';
+  return s + `${indent}</${el.name}>`;
+}
+function escapeText(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+function escapeAttrDq(s: string): string { return escapeText(s).replace(/"/g, '&quot;'); }
+
+/**
+ * Parse a domain XML document. Throws VirError on anything invalid or
+ * unsupported; never returns a partial definition.
+ */
+export function parseDomainXML(xml: string): DomainDef {
+  const root = parseTree(xml);
+  if (root.name !== 'domain') throw xmlError(`XML error: expected root element <domain>, found <${root.name}>`);
+  const type = root.attrs.type;
+  if (!type) throw detail('missing domain type attribute');
+  if (type !== 'bhyve' && type !== 'test') throw unsupported(`domain type '${type}' is not supported by this driver (expected 'bhyve')`);
+
+  // namespace prefix bound to libvirt's bhyve namespace (usually 'bhyve')
+  let bhyvePrefix: string | undefined;
+  for (const k in root.attrs) {
+    if (k.startsWith('xmlns:') && root.attrs[k] === BHYVE_NS_URI) bhyvePrefix = k.slice(6);
+  }
+
+  const def: DomainDef = {
+    type, name: '', memory: 0, vcpu: 0, vcpupin: [],
+    os: { type: 'hvm', bootDevs: [] }, features: {}, clock: undefined, devices: emptyDevices(),
+  };
+  let sawOs = false;
+  let sawMemory = false;
+  for (const c of root.children) {
+    if (bhyvePrefix !== undefined && c.name === `${bhyvePrefix}:commandline`) {
+      def.bhyveCommandline ??= { args: [], env: [] };
+      for (const a of c.children) {
+        if (a.name === `${bhyvePrefix}:arg`) {
+          if (a.attrs.value === undefined) throw detail('missing value in <bhyve:arg>');
+          def.bhyveCommandline.args.push(a.attrs.value);
+        } else if (a.name === `${bhyvePrefix}:env`) {
+          if (!a.attrs.name) throw detail('missing name in <bhyve:env>');
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.attrs.name)) throw detail(`invalid environment variable name '${a.attrs.name}' in <bhyve:env>`);
+          def.bhyveCommandline.env.push({ name: a.attrs.name, ...(a.attrs.value !== undefined ? { value: a.attrs.value } : {}) });
+        } else throw unsupported(`element '${a.name}' in <bhyve:commandline> is not supported`);
+      }
+      continue;
+    }
+    if (!DOMAIN_CHILDREN.has(c.name)) throw unsupported(`element '${c.name}' in <domain> is not supported by the bhyve driver`);
+    switch (c.name) {
+      case 'name': def.name = c.text.trim(); break;
+      case 'uuid': def.uuid = normUUID(c.text); break;
+      case 'title':
+        if (/[\r\n]/.test(c.text)) throw detail('title can\'t contain newlines');
+        def.title = c.text; break;
+      case 'description': def.description = c.text; break;
+      case 'metadata': def.metadata = c.children.map(m => rawXml(m, '')); break;
+      case 'memory': def.memory = sizeKiB(c, '<memory>'); sawMemory = true; break;
+      case 'currentMemory': def.currentMemory = sizeKiB(c, '<currentMemory>'); break;
+      case 'memoryBacking':
+        checkChildren(c, new Set(['locked']), 'memoryBacking');
+        if (child(c, 'locked')) def.memoryLocked = true;
+        break;
+      case 'memtune': def.memtune = parseMemtune(c); break;
+      case 'blkiotune': def.blkiotune = parseBlkiotune(c); break;
+      case 'vcpu':
+        def.vcpu = parseUInt(c.text, '<vcpu>', 65535);
+        if (c.attrs.placement !== undefined) def.vcpuPlacement = oneOf(c.attrs.placement, ['static', 'auto'] as const, 'vcpu placement');
+        if (c.attrs.current !== undefined) def.vcpuCurrent = parseUInt(c.attrs.current, 'vcpu current', 65535);
+        break;
+      case 'cputune':
+        for (const p of c.children) {
+          if (p.name !== 'vcpupin') throw unsupported(`element '${p.name}' in <cputune> is not supported by the bhyve driver`);
+          const cpuset = p.attrs.cpuset ?? '';
+          if (!/^\^?[0-9]+(-[0-9]+)?(,\^?[0-9]+(-[0-9]+)?)*$/.test(cpuset)) throw detail(`invalid value '${cpuset}' for vcpupin cpuset`);
+          def.vcpupin.push({ vcpu: parseUInt(p.attrs.vcpu ?? '', 'vcpupin vcpu', 65535), cpuset });
+        }
+        break;
+      case 'cpu': parseCpu(c, def); break;
+      case 'sysinfo': def.sysinfo = parseSysinfo(c); break;
+      case 'os': parseOs(c, def); sawOs = true; break;
+      case 'bootloader': def.bootloader = c.text.trim(); break;
+      case 'bootloader_args': def.bootloaderArgs = c.text.trim(); break;
+      case 'features':
+        for (const f of c.children) {
+          if (f.name === 'acpi') def.features.acpi = true;
+          else if (f.name === 'apic') def.features.apic = true;
+          else if (f.name === 'msrs') def.features.msrsUnknown = oneOf(f.attrs.unknown, ['ignore', 'fail'] as const, 'msrs unknown');
+          else throw unsupported(`feature '${f.name}' is not supported by the bhyve driver`);
+        }
+        break;
+      case 'clock': {
+        if (c.children.length) throw unsupported('clock timers are not supported by the bhyve driver');
+        const offset = oneOf(c.attrs.offset ?? 'utc', ['utc', 'localtime'] as const, 'clock offset', true)!;
+        def.clock = { offset };
+        break;
+      }
+      case 'on_poweroff': def.onPoweroff = oneOf(c.text.trim(), LIFECYCLE, 'on_poweroff'); break;
+      case 'on_reboot': def.onReboot = oneOf(c.text.trim(), LIFECYCLE, 'on_reboot'); break;
+      case 'on_crash': def.onCrash = oneOf(c.text.trim(), LIFECYCLE, 'on_crash'); break;
+      case 'devices': parseDevices(c, def); break;
+    }
+  }
+  if (def.name === '') throw new VirError('VIR_ERR_NO_NAME', 'missing domain name information');
+  if (!sawMemory) throw detail('missing <memory> element');
+  if (def.memory === 0) throw detail('memory size must be greater than zero');
+  if (!sawOs) throw detail('missing <os> element');
+  if (def.vcpu === 0) def.vcpu = 1;
+  if (def.vcpuCurrent !== undefined && def.vcpuCurrent > def.vcpu) throw detail(`vcpu current ${def.vcpuCurrent} is greater than the maximum ${def.vcpu}`);
+  if (def.currentMemory !== undefined && def.currentMemory > def.memory) def.currentMemory = def.memory;
+  for (const p of def.vcpupin) {
+    if (p.vcpu >= def.vcpu) throw detail(`vcpupin vcpu ${p.vcpu} is out of range (domain has ${def.vcpu} vcpus)`);
+  }
+  return def;
+}
