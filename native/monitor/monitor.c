@@ -276,7 +276,7 @@ static void proc_start_time(pid_t pid, char *out, size_t len)
 	if ((p = strrchr(buf, ')')) == NULL)
 		return;
 	p++;
-	for (int field = 2; field < 22 && p; field++)
+	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (p) {
 		unsigned long long st = strtoull(p + 1, NULL, 10);

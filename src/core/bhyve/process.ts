@@ -158,7 +158,7 @@ export async function startGuest(host: BhyveHost, name: string, opts: StartOptio
   if (host.kind === 'sim') args.push('--sim');
   args.push('--', ...(opts.planArgv ?? defaultPlanArgv(host, name)));
 
-  const logFd = openSync(join(host.logDir, `${name}.log`), 'a', 0o640);
+  const logFd = openSync(join(host.logDir, `${name}.log`), 'a+', 0o640);
   let child;
   try {
     child = spawn(host.tools.monitor, args, { detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], env: host.toolEnv });
