@@ -26,7 +26,8 @@ export type VirErrorCode =
   | 'VIR_ERR_RESOURCE_BUSY'
   | 'VIR_ERR_NO_NAME'
   | 'VIR_ERR_PARSE_FAILED'
-  | 'VIR_ERR_AGENT_UNRESPONSIVE';
+  | 'VIR_ERR_AGENT_UNRESPONSIVE'
+  | 'VIR_ERR_NO_NETWORK';
 
 export class VirError extends Error {
   readonly code: VirErrorCode;

@@ -10,7 +10,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { DomainDef } from '../conf/domain';
+import { copyFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { DomainDef, InterfaceDef } from '../conf/domain';
 import { VirError } from '../errors';
 import type { BhyveHost } from './host';
 import { buildBhyveCommand, parseDomainXML } from './conf';
@@ -49,6 +51,9 @@ export function preflight(host: BhyveHost, def: DomainDef): void {
     }
   }
   for (const n of def.devices.interfaces) {
+    if (n.type === 'network') {
+      throw new VirError('VIR_ERR_NO_NETWORK', `Network not found: no network with matching name '${n.source?.network ?? ''}'`);
+    }
     if (n.type === 'bridge') {
       const br = n.source?.bridge;
       if (!br || !host.bridgeExists(br)) {
@@ -56,7 +61,7 @@ export function preflight(host: BhyveHost, def: DomainDef): void {
       }
     }
   }
-  if (def.bootloader && def.bootloader.startsWith('/') && !existsSync(def.bootloader)) {
+  if (def.bootloader && def.bootloader.startsWith('/') && !existsSync(hostLoaderPath(host, def.bootloader))) {
     throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: boot loader '${def.bootloader}' does not exist`);
   }
 }
@@ -80,6 +85,36 @@ function tapsInUse(host: BhyveHost): Set<string> {
   return used;
 }
 
+/** <os firmware='efi'> without a loader path: the host's BHYVE_UEFI firmware. */
+function resolveFirmware(host: BhyveHost, def: DomainDef): void {
+  if (def.os.firmware === 'efi' && !def.os.loader?.path) {
+    const code = join(host.firmwareDir, 'BHYVE_UEFI_CODE.fd');
+    const combined = join(host.firmwareDir, 'BHYVE_UEFI.fd');
+    const path = existsSync(code) ? code : combined;
+    def.os.loader = { ...def.os.loader, path, readonly: true, type: 'pflash' };
+  }
+  const rom = def.os.loader?.path;
+  if (rom && basename(rom) === 'BHYVE_UEFI_CODE.fd' && !def.os.nvram?.path) {
+    def.os.nvram = { ...def.os.nvram, path: join(host.nvramDir, `${def.name}_VARS.fd`), template: def.os.nvram?.template ?? join(host.firmwareDir, 'BHYVE_UEFI_VARS.fd') };
+  }
+}
+
+/** Each guest gets its own copy of the UEFI variable store, made once. */
+function prepareNvram(nv: { path: string; template?: string }): void {
+  if (existsSync(nv.path)) return;
+  if (!nv.template || !existsSync(nv.template)) {
+    throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: no NVRAM template to create '${nv.path}' from`);
+  }
+  copyFileSync(nv.template, nv.path);
+}
+
+/** The standard loader paths name the host's tools (the sim's on a simulated host). */
+export function hostLoaderPath(host: BhyveHost, path: string): string {
+  if (path === '/usr/sbin/bhyveload') return host.tools.bhyveload;
+  if (path === '/usr/local/sbin/grub-bhyve' || path === 'grub-bhyve') return host.tools.grubBhyve;
+  return path;
+}
+
 export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
   const path = currentDefinitionPath(host, name);
   if (!path) throw new VirError('VIR_ERR_NO_DOMAIN', `Domain not found: no domain with matching name '${name}'`);
@@ -96,15 +131,15 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
     return tap;
   };
   const deviceMapPath = join(host.runDir, `${name}.device.map`);
+  resolveFirmware(host, def);
   const out = buildBhyveCommand(def, {
-    host: host.kind,
-    tools: { bhyve: host.tools.bhyve, bhyvectl: host.tools.bhyvectl, bhyveload: host.tools.bhyveload, grubBhyve: host.tools.grubBhyve },
-    firmwareDir: host.firmwareDir,
-    nvramDir: host.nvramDir,
+    bhyvePath: host.tools.bhyve,
+    bhyveloadPath: host.tools.bhyveload,
     deviceMapPath,
-    allocateTap: tapFor,
-    tapName: tapFor,
+    tapName: (net: InterfaceDef) => tapFor(net.source?.bridge ?? ''),
   });
+  if (out.loader) out.loader.argv[0] = hostLoaderPath(host, out.loader.argv[0]);
+  if (out.nvram) prepareNvram(out.nvram);
   if (out.loader?.deviceMap !== undefined) atomicWriteFile(deviceMapPath, out.loader.deviceMap);
   const serial = def.devices.serials[0]?.source;
   return {
