@@ -144,6 +144,8 @@ export interface Domain {
   getBlockDevices?(): Promise<Array<{ type: string; device: string; target: string; source: string }>>;
   /** domiflist */
   getInterfaces?(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
+  /** virDomainGetVcpuPinInfo (config): per vCPU, which host CPUs it may run on */
+  getVcpuPinInfo?(): Promise<boolean[][]>;
   getTime?(): Promise<{ seconds: number; nseconds: number }>;
   setTime?(time: { seconds: number; nseconds: number } | { sync: true }): Promise<void>;
   injectNMI?(): Promise<void>;
@@ -178,6 +180,8 @@ export interface Connection {
   getCPUModelNames?(arch: string): Promise<string[]>;
   getNodeInfo(): Promise<NodeInfo>;
   getFreeMemory?(): Promise<number>;
+  /** virNodeGetCPUMap: one entry per host CPU, true when online */
+  getCPUMap?(): Promise<boolean[]>;
 
   listAllDomains(flags?: ListAllDomainsFlags): Promise<Domain[]>;
   lookupByName(name: string): Promise<Domain>;

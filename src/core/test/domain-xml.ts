@@ -1,0 +1,400 @@
+/**
+ * Domain XML for the test:/// driver: parse a <domain> document into the
+ * canonical form libvirt 9 gives it (defaults filled in, units in KiB,
+ * elements in libvirt's order, unknown elements dropped) and pull out the
+ * values the driver's calls report (memory, vCPUs, disks, interfaces …).
+ *
+ * This is deliberately self-contained (its own small XML tree, see xml.ts):
+ * the bhyve driver's typed DomainDef (src/core/conf/) models bhyve guests;
+ * the test driver only has to echo libvirt's canonical XML back.
+ *
+ * Written from observing `virsh -c test:///default define/dumpxml`; the
+ * messages are the ones virsh prints for the same mistakes.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { VirError } from '../errors';
+import { attr, child, children, cloneNode, el, formatXML, parseXML, setAttr, type XNode } from './xml';
+
+export interface TestDisk { type: string; device: string; target: string; source: string }
+export interface TestNet { name: string; type: string; source: string; model: string; mac: string }
+
+export interface TestDomainDef {
+  name: string;
+  uuid: string;
+  /** KiB */
+  memory: number;
+  /** KiB */
+  currentMemory: number;
+  vcpus: number;
+  maxVcpus: number;
+  osType: string;
+  onPoweroff: string;
+  onReboot: string;
+  /** a memballoon other than model='none' (dommemstat has data only then) */
+  hasBalloon: boolean;
+  disks: TestDisk[];
+  nets: TestNet[];
+  /** the canonical <domain> element, without the live id attribute */
+  tree: XNode;
+  /** test driver namespace settings (<test:runstate> etc.) */
+  ns: { runstate?: number; transient: boolean; hasManagedSave: boolean };
+}
+
+const TOP_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 'maxMemory', 'memory', 'currentMemory',
+  'blkiotune', 'memtune', 'memoryBacking', 'vcpu', 'vcpus', 'iothreads', 'cputune', 'numatune', 'resource', 'sysinfo',
+  'bootloader', 'bootloader_args', 'os', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'perf',
+  'devices', 'seclabel'];
+
+const DEVICE_ORDER = ['emulator', 'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial',
+  'parallel', 'channel', 'console', 'input', 'tpm', 'graphics', 'sound', 'audio', 'video', 'hostdev', 'redirdev',
+  'redirfilter', 'hub', 'watchdog', 'memballoon', 'rng', 'nvram', 'panic', 'shmem', 'memory', 'iommu', 'vsock'];
+
+const DISK_ORDER = ['driver', 'source', 'backingStore', 'backenddomain', 'geometry', 'blockio', 'target', 'iotune',
+  'boot', 'readonly', 'shareable', 'transient', 'serial', 'wwn', 'vendor', 'product', 'encryption', 'alias', 'address'];
+
+const NET_ORDER = ['mac', 'source', 'virtualport', 'ip', 'route', 'script', 'backenddomain', 'target', 'guest', 'model',
+  'driver', 'backend', 'filterref', 'tune', 'teaming', 'link', 'mtu', 'coalesce', 'bandwidth', 'vlan', 'boot', 'rom',
+  'alias', 'address'];
+
+const OS_ORDER = ['type', 'firmware', 'loader', 'nvram', 'kernel', 'initrd', 'cmdline', 'dtb', 'acpi', 'init',
+  'initarg', 'initenv', 'initdir', 'inituser', 'initgroup', 'boot', 'bootmenu', 'smbios', 'bios'];
+
+const LIFECYCLE = new Set(['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart']);
+
+const TEST_NS = 'http://libvirt.org/schemas/domain/test/1.0';
+
+/** Units libvirt accepts for memory sizes, as multipliers of one byte. */
+const UNITS: Record<string, number> = {
+  b: 1, bytes: 1,
+  k: 1024, kib: 1024, kb: 1000,
+  m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2,
+  g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3,
+  t: 1024 ** 4, tib: 1024 ** 4, tb: 1000 ** 4,
+  p: 1024 ** 5, pib: 1024 ** 5, pb: 1000 ** 5,
+  e: 1024 ** 6, eib: 1024 ** 6, eb: 1000 ** 6,
+};
+
+function sortBy(nodes: XNode[], order: string[], dropUnknown: boolean): XNode[] {
+  const rank = (n: XNode): number => {
+    const i = order.indexOf(n.name);
+    return i < 0 ? order.length : i;
+  };
+  const kept = dropUnknown ? nodes.filter((n) => order.includes(n.name)) : nodes;
+  return kept.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map((x) => x.n);
+}
+
+function scaledKiB(n: XNode, what: string): number {
+  const raw = (n.text ?? '').trim();
+  if (!/^\d+$/.test(raw)) throw new VirError('VIR_ERR_XML_ERROR', `XML error: Invalid value '${raw}' for element or attribute './${what}[1]'`);
+  const unit = (attr(n, 'unit') ?? 'KiB').toLowerCase();
+  const mult = UNITS[unit];
+  if (mult === undefined) throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: unknown suffix '${attr(n, 'unit')}'`);
+  return Math.ceil((Number(raw) * mult) / 1024);
+}
+
+function isUUID(s: string): boolean {
+  return /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(s.trim());
+}
+
+function normUUID(s: string): string {
+  const h = s.trim().replace(/-/g, '').toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function randomMAC(): string {
+  const b = randomBytes(3);
+  return ['52', '54', '00', ...Array.from(b, (x) => x.toString(16).padStart(2, '0'))].join(':');
+}
+
+function hex(v: string | undefined, width: number): string {
+  const n = v === undefined ? 0 : Number.parseInt(v, v.toLowerCase().startsWith('0x') ? 16 : 10);
+  return '0x' + (Number.isFinite(n) ? n : 0).toString(16).padStart(width, '0');
+}
+
+function normAddress(a: XNode): void {
+  if (attr(a, 'type') === 'pci') {
+    const multi = attr(a, 'multifunction');
+    a.attrs = [['type', 'pci'], ['domain', hex(attr(a, 'domain'), 4)], ['bus', hex(attr(a, 'bus'), 2)],
+      ['slot', hex(attr(a, 'slot'), 2)], ['function', hex(attr(a, 'function'), 1)]];
+    if (multi) a.attrs.push(['multifunction', multi]);
+  }
+}
+
+/** Disk target name → index (hda → 0, vdb → 1, sdaa → 26), as libvirt counts. */
+function diskIndex(dev: string): number {
+  const m = /^(?:hd|sd|vd|xvd|ubd)([a-z]+)$/.exec(dev);
+  if (!m) return -1;
+  let idx = 0;
+  for (const ch of m[1]) idx = idx * 26 + (ch.charCodeAt(0) - 96);
+  return idx - 1;
+}
+
+function canonDisk(d: XNode, controllers: Map<string, Set<number>>): TestDisk {
+  const type = attr(d, 'type') ?? 'file';
+  const device = attr(d, 'device') ?? 'disk';
+  d.attrs = [['type', type], ['device', device], ...d.attrs.filter(([k]) => k !== 'type' && k !== 'device')];
+  const target = child(d, 'target');
+  const dev = attr(target, 'dev');
+  if (!target || !dev) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: missing target information for device');
+  let bus = attr(target, 'bus');
+  if (!bus) {
+    bus = dev.startsWith('hd') ? 'ide' : dev.startsWith('sd') ? 'scsi' : dev.startsWith('vd') ? 'virtio' : 'ide';
+    target.attrs = [['dev', dev], ['bus', bus], ...target.attrs.filter(([k]) => k !== 'dev')];
+  }
+  const perController: Record<string, [number, number]> = { ide: [2, 2], sata: [1, 6], scsi: [1, 7], fdc: [1, 2] };
+  const layout = perController[bus];
+  if (layout && !child(d, 'address')) {
+    const idx = diskIndex(dev);
+    if (idx >= 0) {
+      const [buses, units] = layout;
+      const perCtl = buses * units;
+      const ctl = Math.floor(idx / perCtl);
+      const busNo = Math.floor((idx % perCtl) / units);
+      const unit = idx % units;
+      d.children.push(el('address', [['type', 'drive'], ['controller', String(ctl)], ['bus', String(busNo)], ['target', '0'], ['unit', String(unit)]]));
+      if (!controllers.has(bus)) controllers.set(bus, new Set());
+      controllers.get(bus)!.add(ctl);
+    }
+  }
+  for (const a of children(d, 'address')) normAddress(a);
+  d.children = sortBy(d.children, DISK_ORDER, false);
+  const src = child(d, 'source');
+  const source = attr(src, 'file') ?? attr(src, 'dev') ?? attr(src, 'dir') ?? attr(src, 'name') ?? attr(src, 'volume') ?? '-';
+  return { type, device, target: dev, source };
+}
+
+function canonNet(n: XNode, usedNames: Set<string>): TestNet {
+  const type = attr(n, 'type');
+  if (!type) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: missing type attribute for network device');
+  let mac = attr(child(n, 'mac'), 'address');
+  if (!mac) {
+    mac = randomMAC();
+    n.children.unshift(el('mac', [['address', mac]]));
+  } else {
+    mac = mac.toLowerCase();
+    setAttr(child(n, 'mac')!, 'address', mac);
+  }
+  const src = child(n, 'source');
+  if (src && type === 'network') {
+    // the bridge a network resolves to is run-time state, not configuration
+    src.attrs = src.attrs.filter(([k]) => k === 'network' || k === 'portgroup');
+  }
+  let target = child(n, 'target');
+  let ifname = attr(target, 'dev');
+  if (!ifname) {
+    let i = 0;
+    while (usedNames.has(`testnet${i}`)) i++;
+    ifname = `testnet${i}`;
+    if (target) setAttr(target, 'dev', ifname);
+    else { target = el('target', [['dev', ifname]]); n.children.push(target); }
+  }
+  usedNames.add(ifname);
+  for (const a of children(n, 'address')) normAddress(a);
+  n.children = sortBy(n.children, NET_ORDER, false);
+  const source = attr(src, 'network') ?? attr(src, 'bridge') ?? attr(src, 'dev') ?? attr(src, 'path') ?? '-';
+  return { name: ifname, type, source, model: attr(child(n, 'model'), 'type') ?? '-', mac };
+}
+
+/** <serial> gets a target port; the first console mirrors the first serial (libvirt's compat rule for hvm). */
+function canonCharDevs(devs: XNode[]): XNode[] {
+  const serials = devs.filter((d) => d.name === 'serial');
+  serials.forEach((s, i) => {
+    if (!child(s, 'target')) s.children.push(el('target', [['port', String(i)]]));
+  });
+  const consoles = devs.filter((d) => d.name === 'console');
+  if (serials.length > 0) {
+    const first = consoles[0];
+    const ttype = attr(child(first, 'target'), 'type');
+    if (!first || ttype === undefined || ttype === 'serial') {
+      const copy = cloneNode(serials[0]);
+      copy.name = 'console';
+      const t = child(copy, 'target');
+      if (t) t.attrs = [['type', 'serial'], ['port', attr(t, 'port') ?? '0']];
+      if (first) devs[devs.indexOf(first)] = copy;
+      else devs.push(copy);
+    }
+  }
+  return devs;
+}
+
+function canonGraphics(g: XNode): void {
+  if (attr(g, 'type') === 'vnc') {
+    const port = attr(g, 'port');
+    const auto = attr(g, 'autoport') ?? (port === undefined || port === '-1' ? 'yes' : 'no');
+    const listen = attr(g, 'listen');
+    const rest = g.attrs.filter(([k]) => !['type', 'port', 'autoport', 'listen'].includes(k));
+    g.attrs = [['type', 'vnc'], ['port', auto === 'yes' ? '-1' : port ?? '-1'], ['autoport', auto]];
+    if (listen !== undefined) g.attrs.push(['listen', listen]);
+    g.attrs.push(...rest);
+    if (listen !== undefined && !child(g, 'listen')) g.children.push(el('listen', [['type', 'address'], ['address', listen]]));
+  }
+}
+
+function canonVideo(v: XNode, first: boolean): void {
+  let m = child(v, 'model');
+  if (!m) { m = el('model', [['type', 'cirrus']]); v.children.unshift(m); }
+  const type = attr(m, 'type') ?? 'cirrus';
+  if (['vga', 'cirrus', 'vmvga', 'qxl'].includes(type) && !attr(m, 'vram')) setAttr(m, 'vram', '16384');
+  if (!attr(m, 'heads') && type !== 'none') setAttr(m, 'heads', '1');
+  if (first && !attr(m, 'primary')) setAttr(m, 'primary', 'yes');
+}
+
+export interface ParseOptions {
+  /** '(domain_definition)' for strings, the file name for node files */
+  docName?: string;
+}
+
+/** Parse, validate and canonicalise one <domain>; throws VirError with virsh's wording. */
+export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): TestDomainDef {
+  const root = typeof xml === 'string' ? parseXML(xml, opts.docName ?? '(domain_definition)') : cloneNode(xml);
+  if (root.name !== 'domain') {
+    throw new VirError('VIR_ERR_XML_ERROR', `XML error: expecting root element of 'domain', not '${root.name}'`);
+  }
+  const virtType = attr(root, 'type');
+  if (!virtType) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: missing domain type attribute');
+
+  // test driver namespace: <test:runstate>, <test:transient/>, <test:hasmanagedsave/>
+  const nsPrefix = root.attrs.find(([k, v]) => k.startsWith('xmlns:') && v === TEST_NS)?.[0].slice(6);
+  const ns = { transient: false, hasManagedSave: false } as TestDomainDef['ns'];
+  if (nsPrefix) {
+    const rs = child(root, `${nsPrefix}:runstate`);
+    if (rs) {
+      const v = Number((rs.text ?? '').trim());
+      if (!Number.isInteger(v) || v < 0) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: invalid runstate');
+      if (v >= 8) throw new VirError('VIR_ERR_XML_ERROR', `XML error: runstate '${v}' out of range'`);
+      ns.runstate = v;
+    }
+    ns.transient = !!child(root, `${nsPrefix}:transient`);
+    ns.hasManagedSave = !!child(root, `${nsPrefix}:hasmanagedsave`);
+    if (ns.transient && ns.runstate === 5) throw new VirError('VIR_ERR_XML_ERROR', "XML error: transient domain cannot have runstate 'shutoff'");
+    if (ns.hasManagedSave && (ns.runstate ?? 1) !== 5) throw new VirError('VIR_ERR_XML_ERROR', "XML error: domain with managedsave data can only have runstate 'shutoff'");
+  }
+
+  const name = (child(root, 'name')?.text ?? '').trim();
+  if (!name) throw new VirError('VIR_ERR_NO_NAME', 'missing name information');
+  if (name.includes('/')) throw new VirError('VIR_ERR_XML_ERROR', `XML error: name ${name} cannot contain '/'`);
+
+  const uuidText = child(root, 'uuid')?.text;
+  if (uuidText !== undefined && !isUUID(uuidText)) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: malformed uuid element');
+  const uuid = uuidText !== undefined ? normUUID(uuidText) : randomUUID();
+
+  const memNode = child(root, 'memory');
+  if (!memNode) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: Memory size must be specified via <memory> or in the <numa> configuration');
+  const memory = scaledKiB(memNode, 'memory');
+  const curNode = child(root, 'currentMemory');
+  let currentMemory = curNode ? scaledKiB(curNode, 'currentMemory') : memory;
+  if (currentMemory === 0 || currentMemory > memory) currentMemory = memory;
+
+  const vcpuNode = child(root, 'vcpu');
+  const maxVcpus = vcpuNode ? Number((vcpuNode.text ?? '1').trim() || '1') : 1;
+  if (!Number.isInteger(maxVcpus) || maxVcpus < 1) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: maximum vcpus count must be an integer');
+  const curAttr = attr(vcpuNode, 'current');
+  const vcpus = curAttr !== undefined ? Number(curAttr) : maxVcpus;
+  if (!Number.isInteger(vcpus) || vcpus < 1) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: current vcpus count must be an integer');
+  if (vcpus > maxVcpus) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: maxvcpus must not be less than current vcpus');
+
+  const os = child(root, 'os');
+  const osTypeNode = child(os, 'type');
+  const osType = (osTypeNode?.text ?? '').trim();
+  if (!os || !osTypeNode || !osType) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: an os <type> must be specified');
+
+  const lifecycle = (tag: string, dflt: string): string => {
+    const v = (child(root, tag)?.text ?? '').trim() || dflt;
+    if (!LIFECYCLE.has(v)) throw new VirError('VIR_ERR_XML_ERROR', `XML error: Invalid value '${v}' for element or attribute './${tag}[1]'`);
+    return v;
+  };
+  const onPoweroff = lifecycle('on_poweroff', 'destroy');
+  const onReboot = lifecycle('on_reboot', 'restart');
+  const onCrash = lifecycle('on_crash', 'destroy');
+
+  // ---- build the canonical tree
+  const top: XNode[] = [];
+  top.push(el('name', [], [], name));
+  top.push(el('uuid', [], [], uuid));
+  for (const k of ['genid', 'title', 'description', 'metadata', 'maxMemory']) {
+    const n = child(root, k);
+    if (n) top.push(n);
+  }
+  top.push(el('memory', [['unit', 'KiB']], [], String(memory)));
+  top.push(el('currentMemory', [['unit', 'KiB']], [], String(currentMemory)));
+  for (const k of ['blkiotune', 'memtune', 'memoryBacking']) {
+    const n = child(root, k);
+    if (n) top.push(n);
+  }
+  const vAttrs: Array<[string, string]> = [['placement', attr(vcpuNode, 'placement') ?? 'static']];
+  const cpuset = attr(vcpuNode, 'cpuset');
+  if (cpuset) vAttrs.push(['cpuset', cpuset]);
+  if (vcpus !== maxVcpus) vAttrs.push(['current', String(vcpus)]);
+  top.push(el('vcpu', vAttrs, [], String(maxVcpus)));
+  for (const k of ['iothreads', 'cputune', 'numatune', 'resource', 'sysinfo', 'bootloader', 'bootloader_args']) {
+    const n = child(root, k);
+    if (n) top.push(n);
+  }
+
+  const typeAttrs: Array<[string, string]> = [['arch', attr(osTypeNode, 'arch') ?? 'i686']];
+  const machine = attr(osTypeNode, 'machine');
+  if (machine) typeAttrs.push(['machine', machine]);
+  const osKids = os.children.filter((c) => c.name !== 'type');
+  osKids.unshift(el('type', typeAttrs, [], osType));
+  if (!osKids.some((c) => c.name === 'boot' || c.name === 'kernel') && osType === 'hvm') osKids.push(el('boot', [['dev', 'hd']]));
+  top.push(el('os', os.attrs, sortBy(osKids, OS_ORDER, true)));
+
+  const features = child(root, 'features');
+  if (features) top.push(features);
+  const cpu = child(root, 'cpu');
+  if (cpu) top.push(cpu);
+  const clock = child(root, 'clock') ?? el('clock', [['offset', 'utc']]);
+  if (!attr(clock, 'offset')) clock.attrs.unshift(['offset', 'utc']);
+  top.push(clock);
+  top.push(el('on_poweroff', [], [], onPoweroff));
+  top.push(el('on_reboot', [], [], onReboot));
+  top.push(el('on_crash', [], [], onCrash));
+  for (const k of ['pm', 'perf']) {
+    const n = child(root, k);
+    if (n) top.push(n);
+  }
+
+  // devices
+  const devIn = child(root, 'devices')?.children ?? [];
+  const controllers = new Map<string, Set<number>>();
+  const disks: TestDisk[] = [];
+  const nets: TestNet[] = [];
+  const usedIf = new Set(devIn.filter((d) => d.name === 'interface').map((d) => attr(child(d, 'target'), 'dev')).filter((x): x is string => !!x));
+  let devs = devIn.filter((d) => DEVICE_ORDER.includes(d.name));
+  for (const d of devs) {
+    if (d.name === 'disk') disks.push(canonDisk(d, controllers));
+    else if (d.name === 'interface') nets.push(canonNet(d, usedIf));
+    else if (d.name === 'graphics') canonGraphics(d);
+    for (const a of children(d, 'address')) normAddress(a);
+  }
+  devs.filter((d) => d.name === 'video').forEach((v, i) => canonVideo(v, i === 0));
+  // controllers the disks need and the XML did not declare
+  for (const [type, idxs] of controllers) {
+    for (const idx of idxs) {
+      if (!devs.some((d) => d.name === 'controller' && attr(d, 'type') === type && Number(attr(d, 'index') ?? 0) === idx)) {
+        devs.push(el('controller', [['type', type], ['index', String(idx)]]));
+      }
+    }
+  }
+  devs = canonCharDevs(devs);
+  devs = sortBy(devs, DEVICE_ORDER, true);
+  top.push(el('devices', [], devs));
+  const seclabel = child(root, 'seclabel');
+  if (seclabel) top.push(seclabel);
+
+  const balloon = devs.find((d) => d.name === 'memballoon');
+  const tree = el('domain', [['type', virtType]], sortBy(top, TOP_ORDER, true));
+  return {
+    name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot,
+    hasBalloon: !!balloon && attr(balloon, 'model') !== 'none',
+    disks, nets, tree, ns,
+  };
+  void onCrash;
+}
+
+/** The XML text virsh's dumpxml prints (id only for running domains). */
+export function formatTestDomain(def: TestDomainDef, id?: number): string {
+  const t = { ...def.tree, attrs: [...def.tree.attrs] };
+  if (id !== undefined && id >= 0) t.attrs.push(['id', String(id)]);
+  return formatXML(t, '', new Set(['devices']));
+}
