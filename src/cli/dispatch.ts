@@ -9,6 +9,7 @@
  * prints virsh's `error: ...` and reports a non-zero status, so a script or
  * the REPL goes on.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadManifest, findCommand, projectRoot } from './manifest';
 import { helpFor, groupedHelp } from './help';
@@ -128,7 +129,8 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
     return { status: reportThrown(err) };
   }
   const cmd = findCommand(name, loadManifest());
-  if (!cmd || !cmd.relativePath || cmd.hidden && cmd.pluginType !== 'core') {
+  if (!cmd || !cmd.relativePath) {
+    if (pluginCommandIds().includes(name)) return runPluginCommand(words);
     return fail(`unknown command: '${name}'`);
   }
   const dd = args.indexOf('--');
@@ -168,13 +170,47 @@ export async function runCommandString(text: string, opts: { interactive?: boole
   }
   const m = loadManifest();
   for (const [name] of commands) {
-    if (!isCommandName(name, m)) return fail(`unknown command: '${name}'`);
+    if (!isCommandName(name, m) && !pluginCommandIds().includes(name)) return fail(`unknown command: '${name}'`);
   }
   for (const words of commands) {
     const r = await runCommand(words, opts);
     if (r.status !== 0 || r.quit) return r;
   }
   return { status: 0 };
+}
+
+/** Commands of the oclif plugins in package.json (`autocomplete`), read from
+ *  their own manifests — only when a name is not one of ours. */
+function pluginCommandIds(): string[] {
+  const root = projectRoot();
+  const pjson = require(path.join(root, 'package.json')) as { oclif?: { plugins?: string[] } };
+  const ids: string[] = [];
+  for (const plugin of pjson.oclif?.plugins ?? []) {
+    try {
+      // (plugins export neither package.json nor their manifest: read the file)
+      const file = path.join(root, 'node_modules', plugin, 'oclif.manifest.json');
+      const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { commands: Record<string, unknown> };
+      ids.push(...Object.keys(m.commands));
+    } catch { /* a plugin without a manifest offers nothing here */ }
+  }
+  return ids;
+}
+
+/** Plugin commands run through the real oclif (they are not start-up critical). */
+async function runPluginCommand(words: string[]): Promise<Outcome> {
+  const core = require('@oclif/core') as { realCore?: () => unknown };
+  const real = (core.realCore ? core.realCore() : core) as { run(argv: string[], root: string): Promise<unknown> };
+  const saved = process.exitCode;
+  process.exitCode = undefined;
+  let status: number;
+  try {
+    await real.run(words, projectRoot());
+    status = Number(process.exitCode ?? 0);
+  } catch (err) {
+    status = reportThrown(err);
+  }
+  process.exitCode = saved;
+  return { status };
 }
 
 const BUILTIN_NAMES = new Set(['quit', 'exit', 'help', 'connect', 'echo', 'pwd', 'cd']);
