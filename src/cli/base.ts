@@ -4,15 +4,40 @@
  * errors (`error: ...` on stderr, exit status 1).
  *
  * A command implements `run()` by making one core call and printing with
- * `this.out()`; when --json is given it returns the JSON document instead and
- * oclif prints it.
+ * `this.out()` (or `this.extra()` for what virsh's -q hides); when --json is
+ * given it returns the JSON document instead and oclif prints it.
+ *
+ * virsh conventions reproduced here:
+ *  - positional arguments are also options: `dominfo test` = `dominfo --domain test`
+ *    (declare both an arg and a flag of the same name; read with `this.option()`);
+ *    a missing one is `error: command 'dominfo' requires <domain> option`;
+ *  - option errors use virsh's words (`doesn't support option --foo`,
+ *    `unexpected data 'x'`, `expected syntax: --domain <string>`);
+ *  - after a command has run (successfully or not) virsh prints one empty
+ *    line on stdout, unless -q; usage errors print none;
+ *  - domains are looked up by ID, then UUID, then name:
+ *    `error: failed to get domain 'x'`;
+ *  - a failed call prints virsh's context line first:
+ *    `error: Failed to destroy domain 'test'` then the driver's message.
  */
 import { Command, Flags, Interfaces } from '@oclif/core';
-import type { Connection } from '../core/api';
-import { isVirError } from '../core/errors';
+import type { Connection, Domain } from '../core/api';
+import { isVirError, VirError } from '../core/errors';
 import { session } from './session';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+/** Bad command line: virsh prints the error only (no trailing empty line). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface LookupKinds { id?: boolean; uuid?: boolean; name?: boolean }
+
+type OclifParseError = Error & { oclif?: { exit?: number }; flags?: string[]; args?: string[] };
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
@@ -23,17 +48,100 @@ export abstract class BaseCommand extends Command {
     quiet: Flags.boolean({ char: 'q', description: 'quiet mode', helpGroup: 'GLOBAL' }),
   };
 
+  /** parsed arguments and flags (set in init) */
+  protected parsedArgs: Record<string, unknown> = {};
+  protected parsedFlags: Record<string, unknown> = {};
+  /** true once the command line was accepted: from then on virsh ends with an empty line */
+  private accepted = false;
+  private connectFailed = false;
+
+  override async init(): Promise<void> {
+    await super.init();
+    const { args, flags } = await this.parse(this.constructor as typeof BaseCommand);
+    this.parsedArgs = args as Record<string, unknown>;
+    this.parsedFlags = flags as Record<string, unknown>;
+  }
+
+  /** virsh name of this command, for messages */
+  protected get commandName(): string {
+    return this.id ?? this.constructor.name.toLowerCase();
+  }
+
+  /** Positional-or-option value: `dominfo X` and `dominfo --domain X` alike. */
+  protected option<T = string>(name: string): T | undefined {
+    return (this.parsedArgs[name] ?? this.parsedFlags[name]) as T | undefined;
+  }
+
+  /** A required option (virsh's `<domain>` style), or virsh's usage error. */
+  protected required(name: string): string {
+    const v = this.option<string>(name);
+    if (v === undefined || v === '') throw new UsageError(`command '${this.commandName}' requires <${name}> option`);
+    return v;
+  }
+
+  /** Options virsh refuses to combine. */
+  protected exclusive(a: string, b: string): void {
+    if (this.parsedFlags[a] && this.parsedFlags[b]) {
+      this.accepted = true;
+      throw new VirError('VIR_ERR_INVALID_ARG', `Options --${a} and --${b} are mutually exclusive`);
+    }
+  }
+
+  protected get quiet(): boolean {
+    return !!this.parsedFlags.quiet || session.options.quiet;
+  }
+
   /** The connection this command runs on. */
   protected async conn(): Promise<Connection> {
-    const { flags } = await this.parse(this.constructor as typeof BaseCommand);
-    if (flags.connect !== undefined || flags.readonly) {
-      const uri = flags.connect ?? session.options.uri;
-      const ro = flags.readonly || session.options.readonly;
-      if (!session.hasConnection() || uri !== session.options.uri || ro !== session.options.readonly) {
-        await session.reconnect(uri, ro);
+    this.accepted = true;
+    const flags = this.parsedFlags as { connect?: string; readonly?: boolean };
+    try {
+      if (flags.connect !== undefined || flags.readonly) {
+        const uri = flags.connect ?? session.options.uri;
+        const ro = !!flags.readonly || session.options.readonly;
+        if (!session.hasConnection() || uri !== session.options.uri || ro !== session.options.readonly) {
+          return await session.reconnect(uri, ro);
+        }
       }
+      return await session.connection();
+    } catch (e) {
+      this.connectFailed = true;
+      throw e;
     }
-    return session.connection();
+  }
+
+  /** virsh's domain lookup: by ID when numeric, then UUID, then name
+   *  (some commands allow only some of these, e.g. domname takes no name). */
+  protected async lookup(conn: Connection, key: string, by: LookupKinds = { id: true, uuid: true, name: true }): Promise<Domain> {
+    if (by.id && /^\d+$/.test(key)) {
+      try { return await conn.lookupByID(Number(key)); } catch { /* fall through */ }
+    }
+    if (by.uuid && /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(key)) {
+      try { return await conn.lookupByUUIDString(key); } catch { /* fall through */ }
+    }
+    if (!by.name) throw new VirError('VIR_ERR_NO_DOMAIN', `failed to get domain '${key}'`);
+    try {
+      return await conn.lookupByName(key);
+    } catch (e) {
+      if (isVirError(e) && e.code !== 'VIR_ERR_NO_DOMAIN') throw e;
+      throw new VirError('VIR_ERR_NO_DOMAIN', `failed to get domain '${key}'`);
+    }
+  }
+
+  /** Connection + the domain named by the `domain` option (required). */
+  protected async domainArg(by?: LookupKinds): Promise<Domain> {
+    const key = this.required('domain');
+    return this.lookup(await this.conn(), key, by);
+  }
+
+  /** Run a core call; a failure is reported under virsh's context line. */
+  protected async attempt<T>(context: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isVirError(e)) throw new VirError(e.code, context, { detail: e.message, cause: e });
+      throw e;
+    }
   }
 
   /** Print text exactly (no added newline), unless --json is on. */
@@ -41,20 +149,48 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) process.stdout.write(text);
   }
 
+  /** Informational text virsh hides under -q ("Domain 'x' destroyed", table headings). */
+  protected extra(text: string): void {
+    if (!this.quiet) this.out(text);
+  }
+
   /** virsh prints errors as `error: <message>` lines on stderr and exits 1. */
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(err: OclifParseError): Promise<unknown> {
     if (isVirError(err)) {
       const lines = [err.message, err.detail].filter((l): l is string => !!l);
       process.stderr.write(lines.map((l) => `error: ${l}\n`).join(''));
       process.exitCode = 1;
       return;
     }
-    // oclif parse errors (unknown flag, missing argument): virsh style too.
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    // oclif parse errors (unknown flag, stray argument, missing value): virsh's wording.
     if (err.oclif?.exit !== undefined && err.oclif.exit !== 0) {
-      process.stderr.write(`error: ${err.message.split('\n')[0]}\n`);
+      process.stderr.write(`error: ${this.virshParseMessage(err)}\n`);
       process.exitCode = 1;
       return;
     }
     throw err;
+  }
+
+  private virshParseMessage(err: OclifParseError): string {
+    const first = err.message.split('\n')[0];
+    if (err.flags && /^Nonexistent flag/.test(first)) {
+      return `command '${this.commandName}' doesn't support option ${err.flags[0]}`;
+    }
+    if (err.args && /^Unexpected argument/.test(first)) return `unexpected data '${err.args[0]}'`;
+    const m = /^Flag --([\w-]+) expects a value/.exec(first);
+    if (m) return `expected syntax: --${m[1]} <string>`;
+    return first;
+  }
+
+  override async finally(err: Error | undefined): Promise<unknown> {
+    // virsh ends every command it ran with an empty line (not with -q, not after a usage error)
+    const ran = err === undefined ? true : (isVirError(err) && this.accepted && !this.connectFailed);
+    if (ran && !this.quiet && !this.jsonEnabled()) process.stdout.write('\n');
+    return super.finally(err);
   }
 }

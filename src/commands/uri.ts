@@ -1,3 +1,4 @@
+/** uri: print the hypervisor canonical URI (virConnectGetURI). */
 import { BaseCommand } from '../cli/base';
 
 export default class Uri extends BaseCommand {
@@ -5,7 +6,7 @@ export default class Uri extends BaseCommand {
 
   async run(): Promise<{ uri: string }> {
     const uri = (await this.conn()).getURI();
-    this.out(`${uri}\n\n`);
+    this.out(`${uri}\n`);
     return { uri };
   }
 }

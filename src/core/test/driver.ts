@@ -246,7 +246,8 @@ class TestDomain implements Domain {
 
   async getSecurityLabel(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null> {
     const o = this.obj();
-    if (o.state === DomainState.Shutoff) return null;
+    // the node's model is always there; only a running domain has a label
+    if (o.state === DomainState.Shutoff) return { model: 'testSecurity', doi: '', label: '', enforcing: false };
     return { model: 'testSecurity', doi: '', label: 'libvirt-test', enforcing: true };
   }
 

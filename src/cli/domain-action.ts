@@ -1,0 +1,29 @@
+/**
+ * The shape shared by virsh's one-domain lifecycle commands (start, destroy,
+ * suspend …): look the domain up, make one call, print virsh's sentence.
+ */
+import { Args, Flags } from '@oclif/core';
+import type { Domain } from '../core/api';
+import { BaseCommand } from './base';
+
+export const domainArgs = { domain: Args.string({ description: 'domain name, id or uuid' }) };
+export const domainFlag = { domain: Flags.string({ description: 'domain name, id or uuid', helpValue: '<domain>' }) };
+
+export abstract class DomainActionCommand extends BaseCommand {
+  static override args = domainArgs;
+  static override flags = domainFlag;
+
+  /** e.g. "destroy" in "Failed to destroy domain 'x'" */
+  protected abstract readonly verb: string;
+  /** e.g. "destroyed" in "Domain 'x' destroyed" */
+  protected abstract readonly done: string;
+  protected abstract act(dom: Domain): Promise<void>;
+
+  async run(): Promise<{ domain: string; result: string }> {
+    const dom = await this.domainArg();
+    const name = dom.getName();
+    await this.attempt(`Failed to ${this.verb} domain '${name}'`, () => this.act(dom));
+    this.extra(`Domain '${name}' ${this.done}\n`);
+    return { domain: name, result: this.done };
+  }
+}

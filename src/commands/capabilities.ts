@@ -1,0 +1,12 @@
+/** capabilities: capabilities of the hypervisor/driver (virConnectGetCapabilities). */
+import { BaseCommand } from '../cli/base';
+
+export default class Capabilities extends BaseCommand {
+  static override summary = 'capabilities';
+
+  async run(): Promise<{ xml: string }> {
+    const xml = await (await this.conn()).getCapabilities();
+    this.out(xml);
+    return { xml };
+  }
+}

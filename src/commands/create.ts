@@ -1,0 +1,22 @@
+/** create: create and start a transient domain from an XML file (virDomainCreateXML). */
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { readXMLFile } from '../cli/xml-file';
+
+export default class Create extends BaseCommand {
+  static override summary = 'create a domain from an XML file';
+  static override args = { file: Args.string({ description: 'file containing an XML domain description' }) };
+  static override flags = {
+    file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
+    validate: Flags.boolean({ description: 'validate the XML against the schema' }),
+  };
+
+  async run(): Promise<{ domain: string; file: string }> {
+    const file = this.required('file');
+    const conn = await this.conn();
+    const xml = readXMLFile(file);
+    const dom = await this.attempt(`Failed to create domain from ${file}`, () => conn.createXML(xml));
+    this.extra(`Domain '${dom.getName()}' created from ${file}\n`);
+    return { domain: dom.getName(), file };
+  }
+}

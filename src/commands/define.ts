@@ -1,0 +1,22 @@
+/** define: define (but don't start) a domain from an XML file (virDomainDefineXML). */
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { readXMLFile } from '../cli/xml-file';
+
+export default class Define extends BaseCommand {
+  static override summary = 'define (but don\'t start) a domain from an XML file';
+  static override args = { file: Args.string({ description: 'file containing an XML domain description' }) };
+  static override flags = {
+    file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
+    validate: Flags.boolean({ description: 'validate the XML against the schema' }),
+  };
+
+  async run(): Promise<{ domain: string; file: string }> {
+    const file = this.required('file');
+    const conn = await this.conn();
+    const xml = readXMLFile(file);
+    const dom = await this.attempt(`Failed to define domain from ${file}`, () => conn.defineXML(xml));
+    this.extra(`Domain '${dom.getName()}' defined from ${file}\n`);
+    return { domain: dom.getName(), file };
+  }
+}

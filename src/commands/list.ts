@@ -1,0 +1,63 @@
+/** list: list domains (virConnectListAllDomains), virsh's filters and layouts. */
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { stateName, table } from '../cli/output';
+import type { ListAllDomainsFlags } from '../core/api';
+
+export default class List extends BaseCommand {
+  static override summary = 'list domains';
+  static override flags = {
+    inactive: Flags.boolean({ description: 'list inactive domains' }),
+    all: Flags.boolean({ description: 'list inactive & active domains' }),
+    transient: Flags.boolean({ description: 'list transient domains' }),
+    persistent: Flags.boolean({ description: 'list persistent domains' }),
+    'state-running': Flags.boolean({ description: 'list domains in running state' }),
+    'state-paused': Flags.boolean({ description: 'list domains in paused state' }),
+    'state-shutoff': Flags.boolean({ description: 'list domains in shutoff state' }),
+    'state-other': Flags.boolean({ description: 'list domains in other states' }),
+    autostart: Flags.boolean({ description: 'list domains with autostart enabled' }),
+    'no-autostart': Flags.boolean({ description: 'list domains with autostart disabled' }),
+    uuid: Flags.boolean({ description: 'list uuid\'s only' }),
+    name: Flags.boolean({ description: 'list domain names only' }),
+    id: Flags.boolean({ description: 'list domain IDs only' }),
+    table: Flags.boolean({ description: 'list table (default)' }),
+  };
+
+  async run(): Promise<{ domains: unknown[] }> {
+    const f = this.parsedFlags as Record<string, boolean | undefined>;
+    this.exclusive('table', 'name');
+    this.exclusive('table', 'uuid');
+    this.exclusive('table', 'id');
+    const conn = await this.conn();
+    // virsh: active only by default; --state-shutoff without --all means the inactive ones
+    const filter: ListAllDomainsFlags = {
+      active: f.all || (!f.inactive && !f['state-shutoff']),
+      inactive: f.all || f.inactive || f['state-shutoff'],
+      persistent: f.persistent, transient: f.transient,
+      running: f['state-running'], paused: f['state-paused'], shutoff: f['state-shutoff'], other: f['state-other'],
+      autostart: f.autostart, noAutostart: f['no-autostart'],
+    };
+    const rows = await Promise.all((await conn.listAllDomains(filter)).map(async (d) => ({
+      id: await d.getID(), name: d.getName(), uuid: await d.getUUIDString(), state: stateName((await d.getState()).state),
+    })));
+    // virsh's order: running domains by id, then the inactive ones by name
+    rows.sort((a, b) => {
+      if (a.id >= 0 && b.id >= 0) return a.id - b.id;
+      if (a.id >= 0 || b.id >= 0) return a.id >= 0 ? -1 : 1;
+      return a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0;
+    });
+    if (f.id) {
+      this.out(rows.filter((r) => r.id >= 0).map((r) => `${r.id}\n`).join(''));
+    } else if (f.uuid && f.name) {
+      this.out(rows.map((r) => `${r.uuid} ${r.name}\n`).join(''));
+    } else if (f.uuid) {
+      this.out(rows.map((r) => `${r.uuid}\n`).join(''));
+    } else if (f.name) {
+      this.out(rows.map((r) => `${r.name}\n`).join(''));
+    } else {
+      this.out(table(['Id', 'Name', 'State'], rows.map((r) => [r.id >= 0 ? String(r.id) : '-', r.name, r.state]),
+        { header: !this.quiet }));
+    }
+    return { domains: rows.map((r) => ({ ...r, id: r.id >= 0 ? r.id : null })) };
+  }
+}

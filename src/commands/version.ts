@@ -1,0 +1,24 @@
+/** version: library, driver and hypervisor versions (virConnectGetLibVersion / GetVersion). */
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { versionString } from '../cli/output';
+
+/** the libvirt release whose behaviour bvirsh reproduces */
+const LIBVIRT_API = 9000000;
+
+export default class Version extends BaseCommand {
+  static override summary = 'show version';
+  static override flags = { daemon: Flags.boolean({ description: 'report daemon version too' }) };
+
+  async run(): Promise<Record<string, string>> {
+    const conn = await this.conn();
+    const type = conn.getType();
+    const lib = versionString(await conn.getLibVersion());
+    const hv = versionString(await conn.getVersion());
+    this.out(`Compiled against library: libvirt ${versionString(LIBVIRT_API)}\n` +
+      `Using library: libvirt ${lib}\n` +
+      `Using API: ${type} ${lib}\n` +
+      `Running hypervisor: ${type} ${hv}\n`);
+    return { compiledAgainst: versionString(LIBVIRT_API), library: lib, api: `${type} ${lib}`, hypervisor: `${type} ${hv}` };
+  }
+}
