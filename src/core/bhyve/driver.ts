@@ -89,17 +89,17 @@ export class BhyveConnection implements Connection {
       const d = new BhyveDomain(this, name);
       const lv = d.liveness();
       const persistent = existsSync(join(this.host.domainsDir, `${name}.xml`));
-      if (flags.active && !lv.active) continue;
-      if (flags.inactive && lv.active) continue;
-      if (flags.persistent && !persistent) continue;
-      if (flags.transient && persistent) continue;
-      if (flags.running && lv.state !== DomainState.Running) continue;
-      if (flags.paused && lv.state !== DomainState.Paused) continue;
-      if (flags.shutoff && lv.state !== DomainState.Shutoff) continue;
-      if (flags.other && [DomainState.Running, DomainState.Paused, DomainState.Shutoff].includes(lv.state)) continue;
+      // libvirt's flag groups: within a group any flag matches, groups combine with AND
+      if ((flags.active || flags.inactive) && !((flags.active && lv.active) || (flags.inactive && !lv.active))) continue;
+      if ((flags.persistent || flags.transient) && !((flags.persistent && persistent) || (flags.transient && !persistent))) continue;
+      if (flags.running || flags.paused || flags.shutoff || flags.other) {
+        const st = lv.state;
+        const other = ![DomainState.Running, DomainState.Paused, DomainState.Shutoff].includes(st);
+        if (!((flags.running && st === DomainState.Running) || (flags.paused && st === DomainState.Paused)
+          || (flags.shutoff && st === DomainState.Shutoff) || (flags.other && other))) continue;
+      }
       const auto = d.autostartLinked();
-      if (flags.autostart && !auto) continue;
-      if (flags.noAutostart && auto) continue;
+      if ((flags.autostart || flags.noAutostart) && !((flags.autostart && auto) || (flags.noAutostart && !auto))) continue;
       if (!lv.active && !persistent) continue; // a transient guest that just went away
       out.push(d);
     }
