@@ -33,7 +33,9 @@ function pad(s: string, w: number): string {
 
 /** virsh's table; `header: false` (virsh -q) leaves out the heading and the rule. */
 export function table(headers: string[], rows: string[][], opts: { header?: boolean } = {}): string {
-  const widths = headers.map((h, i) => Math.max(cellWidth(h), ...rows.map((r) => cellWidth(r[i] ?? ''))));
+  // without the heading (-q) virsh sizes the columns by the rows alone
+  const withHeader = opts.header !== false;
+  const widths = headers.map((h, i) => Math.max(withHeader ? cellWidth(h) : 0, ...rows.map((r) => cellWidth(r[i] ?? ''))));
   const line = (cells: string[]): string =>
     ' ' + cells.map((c, i) => (i < cells.length - 1 ? pad(c, widths[i]) : c)).join('   ') + '\n';
   let out = '';

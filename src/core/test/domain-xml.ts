@@ -181,6 +181,12 @@ function canonNet(n: XNode, usedNames: Set<string>): TestNet {
   }
   let target = child(n, 'target');
   let ifname = attr(target, 'dev');
+  // names with the prefixes libvirt generates itself are not configuration: dropped, renamed below
+  if (ifname && /^(vnet|vif|macvtap|macvlan)/.test(ifname)) {
+    n.children = n.children.filter((c) => c !== target);
+    target = undefined;
+    ifname = undefined;
+  }
   if (!ifname) {
     let i = 0;
     while (usedNames.has(`testnet${i}`)) i++;
@@ -359,7 +365,8 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
   const controllers = new Map<string, Set<number>>();
   const disks: TestDisk[] = [];
   const nets: TestNet[] = [];
-  const usedIf = new Set(devIn.filter((d) => d.name === 'interface').map((d) => attr(child(d, 'target'), 'dev')).filter((x): x is string => !!x));
+  const usedIf = new Set(devIn.filter((d) => d.name === 'interface').map((d) => attr(child(d, 'target'), 'dev'))
+    .filter((x): x is string => !!x && !/^(vnet|vif|macvtap|macvlan)/.test(x)));
   let devs = devIn.filter((d) => DEVICE_ORDER.includes(d.name));
   for (const d of devs) {
     if (d.name === 'disk') disks.push(canonDisk(d, controllers));
