@@ -285,6 +285,8 @@ static void proc_start_time(pid_t pid, char *out, size_t len)
 #endif
 }
 
+/* out_fd: the child's stdout (-1: our stderr, the log; -2: /dev/null for
+ * stdout and stderr, for best-effort cleanups whose complaints are noise). */
 static pid_t spawn(char *const argv[], int out_fd)
 {
 	pid_t pid = fork();
@@ -301,6 +303,10 @@ static pid_t spawn(char *const argv[], int out_fd)
 		if (out_fd >= 0) {
 			dup2(out_fd, STDOUT_FILENO);
 			close(out_fd);
+		} else if (out_fd == -2) {
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
 		} else {
 			dup2(STDERR_FILENO, STDOUT_FILENO);
 		}
@@ -323,9 +329,9 @@ static int wait_status(pid_t pid)
 	return st;
 }
 
-static int run_quiet(char *const argv[])
+static int run_tool(char *const argv[], int out_fd)
 {
-	pid_t pid = spawn(argv, -1);
+	pid_t pid = spawn(argv, out_fd);
 	int st;
 
 	if (pid < 0)
@@ -378,8 +384,8 @@ static void destroy_vm(void)
 	char *argv[] = { (char *)bhyvectl_path, vmarg, "--destroy", NULL };
 
 	snprintf(vmarg, sizeof vmarg, "--vm=%s", vm_name);
-	/* exit status 1 when there is no such VM: nothing to clean */
-	run_quiet(argv);
+	/* fails when there is no such VM: nothing to clean */
+	run_tool(argv, -2);
 }
 
 /* ---- the plan ------------------------------------------------------------- */
@@ -495,7 +501,7 @@ static void destroy_taps(struct plan *p)
 	for (int i = 0; i < p->ntaps; i++) {
 		char *argv[] = { (char *)ifconfig_path, p->tap[i], "destroy", NULL };
 		if (!sim_host)
-			run_quiet(argv);
+			run_tool(argv, -1);
 	}
 	taps_json_n = 0;
 }
@@ -506,13 +512,13 @@ static int create_taps(struct plan *p, char *err, size_t errlen)
 		if (!sim_host) {
 			char *create[] = { (char *)ifconfig_path, p->tap[i], "create", "up", NULL };
 			char *addm[] = { (char *)ifconfig_path, p->bridge[i], "addm", p->tap[i], "up", NULL };
-			if (run_quiet(create) != 0) {
+			if (run_tool(create, -1) != 0) {
 				snprintf(err, errlen, "cannot create interface %s", p->tap[i]);
 				p->ntaps = i;
 				destroy_taps(p);
 				return -1;
 			}
-			if (run_quiet(addm) != 0) {
+			if (run_tool(addm, -1) != 0) {
 				snprintf(err, errlen, "cannot add %s to bridge %s", p->tap[i], p->bridge[i]);
 				p->ntaps = i + 1;
 				destroy_taps(p);
@@ -693,7 +699,7 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 		} else if (strcmp(req, "reset") == 0) {
 			char *argv[] = { (char *)bhyvectl_path, vmarg, "--force-reset", NULL };
 			kill(bhyve_pid, SIGCONT);
-			if (run_quiet(argv) != 0)
+			if (run_tool(argv, -1) != 0)
 				logmsg("bhyvectl --force-reset failed");
 		} else if (strcmp(req, "suspend") == 0) {
 			if (kill(bhyve_pid, SIGSTOP) == 0)

@@ -67,12 +67,12 @@ export function preflight(host: BhyveHost, def: DomainDef): void {
 }
 
 /** Tap names in use on the host (live states; real host: `ifconfig -l` too). */
-function tapsInUse(host: BhyveHost): Set<string> {
+function tapsInUse(host: BhyveHost, self: string): Set<string> {
   const used = new Set<string>();
   let files: string[] = [];
   try { files = readdirSync(host.runDir); } catch { /* none */ }
   for (const f of files) {
-    if (!f.endsWith('.json')) continue;
+    if (!f.endsWith('.json') || f === `${self}.json`) continue; // our own taps are ours to reuse
     try {
       const st = JSON.parse(readFileSync(join(host.runDir, f), 'utf8')) as { state: string; taps?: string[] };
       if (st.state !== 'shutoff') for (const t of st.taps ?? []) used.add(t);
@@ -121,7 +121,7 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
   const def = parseDomainXML(readFileSync(path, 'utf8'));
   preflight(host, def);
 
-  const used = tapsInUse(host);
+  const used = tapsInUse(host, name);
   const taps: BootPlan['taps'] = [];
   let next = 0;
   const tapFor = (bridge: string): string => {
