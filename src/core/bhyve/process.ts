@@ -78,8 +78,10 @@ const STATE_OF: Record<LiveState['state'], DomainState> = {
 
 /** What state is the guest in? Cleans stale state unless `readonly`. */
 export function liveness(host: BhyveHost, name: string, readonly = false): Liveness {
+  // the lock first: once it is free the state file is final (read it after)
+  const held = lockHeld(host, name);
   const live = readLiveState(host.runDir, name);
-  if (lockHeld(host, name)) {
+  if (held) {
     const st = live?.state ?? 'starting';
     return { active: true, state: STATE_OF[st] ?? DomainState.Running, reason: live?.reason ?? 'booted', live, orphan: false };
   }
