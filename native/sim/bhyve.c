@@ -516,11 +516,12 @@ apply_knobs(const char *text, const char *where)
 		*v++ = '\0';
 		if (strcmp(w, "boot-ms") == 0) knob.boot_ms = atol(v);
 		else if (strcmp(w, "shutdown-ms") == 0) knob.shutdown_ms = atol(v);
-		else if (strcmp(w, "tick-ms") == 0) knob.tick_ms = atol(v) > 0 ? atol(v) : 1;
+		else if (strcmp(w, "tick-ms") == 0) knob.tick_ms = atol(v) > 0 ? atol(v) : 0; /* 0: busy (stress tests) */
 		else if (strcmp(w, "reboot-after") == 0) knob.reboot_after = atof(v);
 		else if (strcmp(w, "poweroff-after") == 0) knob.poweroff_after = atof(v);
 		else if (strcmp(w, "halt-after") == 0) knob.halt_after = atof(v);
 		else if (strcmp(w, "crash-after") == 0) knob.crash_after = atof(v);
+		else if (strcmp(w, "publish-delay-us") == 0) vmmapi_sim_publish_delay_us = (unsigned)atol(v);
 		else if (strcmp(w, "crash") == 0) knob.crash_boot = strcmp(v, "boot") == 0;
 		else if (strcmp(w, "acpi") == 0) {
 			knob.acpi_ignore = strcmp(v, "ignore") == 0;
@@ -770,7 +771,7 @@ con_input(const char *buf, size_t n)
 				if (line[0] == '\0') {
 					con_printf("login: ");
 				} else {
-					snprintf(login_user, sizeof(login_user), "%s", line);
+					snprintf(login_user, sizeof(login_user), "%.63s", line);
 					login_state = LOGIN_PASS;
 					con_printf("Password:");
 				}
@@ -1004,8 +1005,8 @@ run(void)
 		dt = t - last;
 		last = t;
 		/* time the process did not run (SIGSTOP) is time the guest did not run */
-		if (dt > 2.0 * knob.tick_ms / 1000.0)
-			dt = 2.0 * knob.tick_ms / 1000.0;
+		if (dt > (knob.tick_ms > 0 ? 2.0 * knob.tick_ms / 1000.0 : 0.001))
+			dt = knob.tick_ms > 0 ? 2.0 * knob.tick_ms / 1000.0 : 0.001;
 		now_s += dt;
 		(void)start;
 
@@ -1031,6 +1032,8 @@ main(int argc, char **argv)
 	unsigned long ul;
 	int c;
 
+	sim_progname(argv);
+	opterr = 0;
 	while ((c = getopt(argc, argv, optstr)) != -1) {
 		switch (c) {
 		case 'a': set_config("x86.x2apic", "false"); break;
@@ -1082,7 +1085,9 @@ main(int argc, char **argv)
 		case 'x': set_config("x86.x2apic", "true"); break;
 		case 'Y': set_config("x86.mptable", "false"); break;
 		case 'h': usage(0); break;
-		default: usage(1);
+		default:
+			sim_getopt_error("bhyve", optopt, optstr);
+			usage(1);
 		}
 	}
 	argc -= optind;
@@ -1094,6 +1099,18 @@ main(int argc, char **argv)
 	vmname = get_config("name");
 	if (vmname == NULL)
 		usage(1);
+	if (config_true("config.dump")) {
+		/* print the configuration tree and stop, as bhyve -o config.dump=1 */
+		for (int i = 0; i < ncfg; i++)
+			if (strcmp(cfg[i].k, "config.dump") != 0)
+				printf("%s=%s\n", cfg[i].k, cfg[i].v);
+		for (int i = 0; i < nslots; i++) {
+			printf("pci.%d.%d.%d.device=%s\n", slots[i].bus, slots[i].slot, slots[i].func, slots[i].emul);
+			if (slots[i].opts != NULL)
+				printf("pci.%d.%d.%d.config=%s\n", slots[i].bus, slots[i].slot, slots[i].func, slots[i].opts);
+		}
+		exit(1);
+	}
 
 	sim_root("bhyve", 4);
 
@@ -1210,11 +1227,11 @@ main(int argc, char **argv)
 				prev = ul;
 		}
 		boot_no = (unsigned)prev + 1;
-		write_status();
 		if (vm_get_highmem_size(ctx) != 0) {
 			int n = snprintf(mark, sizeof(mark), "BVIRSH-SIM-HIGHMEM %s\n", vmname);
 			sim_write_gpa(ctx, SIM_GPA_HIGHMEM_MARK, mark, (size_t)n + 1);
 		}
+		write_status(); /* last: tells observers the guest is set up */
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (con_out == STDOUT_FILENO)

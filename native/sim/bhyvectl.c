@@ -75,6 +75,7 @@ main(int argc, char **argv)
 	struct vmctx *ctx;
 	struct vcpu *vcpu;
 
+	sim_progname(argv);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_VM: vmname = optarg; break;

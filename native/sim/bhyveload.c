@@ -36,6 +36,8 @@ main(int argc, char **argv)
 	struct stat st;
 	FILE *out;
 
+	sim_progname(argv);
+	opterr = 0;
 	while ((c = getopt(argc, argv, "CSc:d:e:h:l:m:")) != -1) {
 		switch (c) {
 		case 'C': case 'S': break;
@@ -65,7 +67,9 @@ main(int argc, char **argv)
 				exit(64);
 			}
 			break;
-		default: usage();
+		default:
+			sim_getopt_error("bhyveload", optopt, "CSc:d:e:h:l:m:");
+			usage();
 		}
 	}
 	argc -= optind;

@@ -59,6 +59,7 @@ main(int argc, char **argv)
 	struct vmctx *ctx;
 	int c, n, found = 0;
 
+	sim_progname(argv);
 	while ((c = getopt_long(argc, argv, "c:d:eg:H:m:M:nr:Svh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cons = optarg; break;

@@ -1,12 +1,34 @@
 /* Shared helpers of the simulated host's tools; see simcommon.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "simcommon.h"
+
+void
+sim_progname(char **argv)
+{
+	char *slash = strrchr(argv[0], '/');
+	if (slash != NULL)
+		argv[0] = slash + 1;
+#ifdef __GLIBC__
+	program_invocation_name = argv[0];
+#endif
+}
+
+void
+sim_getopt_error(const char *prog, int opt, const char *optstring)
+{
+	const char *p = opt != 0 && opt != ':' ? strchr(optstring, opt) : NULL;
+	if (p != NULL && p[1] == ':')
+		fprintf(stderr, "%s: option requires an argument -- %c\n", prog, opt);
+	else
+		fprintf(stderr, "%s: illegal option -- %c\n", prog, opt);
+}
 
 const char *
 sim_root(const char *prog, int code)

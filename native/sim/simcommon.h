@@ -10,6 +10,11 @@
 #include <stdint.h>
 #include "vmmapi.h"
 
+/* Messages name the tool as FreeBSD's err(3) does: by its base name. */
+void sim_progname(char **argv);
+/* getopt(3)'s complaint in FreeBSD's words, for a tool run with opterr = 0. */
+void sim_getopt_error(const char *prog, int opt, const char *optstring);
+
 /* SIMROOT from env BVIRSH_SIM_ROOT; exits (status `code`) with a message if unset. */
 const char *sim_root(const char *prog, int code);
 

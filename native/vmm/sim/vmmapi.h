@@ -124,6 +124,9 @@ unsigned vmmapi_sim_take_nmis(struct vcpu *vcpu);
 /* Publish all vCPUs' counters at once: vals[ncpu][nstats] in the order of
  * vm_get_stat_desc(). Single writer per VM (the process running it). */
 int vmmapi_sim_publish_stats(struct vmctx *ctx, int ncpu, const uint64_t *vals);
+/* Fault injection for tests: pause this long (microseconds) in the middle of
+ * writing each copy of the statistics, so readers race a half-written record. */
+extern unsigned vmmapi_sim_publish_delay_us;
 
 /* Statistic indices of the simulated vmm.ko (descriptions in vmmapi_sim.c). */
 enum vmmapi_sim_stat {

@@ -140,6 +140,8 @@ ensure_vmm_dir(void)
 
 /* ---- stats latch ---------------------------------------------------------- */
 
+unsigned vmmapi_sim_publish_delay_us;
+
 static void
 latch_write(struct sim_meta *m, int ncpu, const uint64_t *vals)
 {
@@ -153,6 +155,8 @@ latch_write(struct sim_meta *m, int ncpu, const uint64_t *vals)
 				uint64_t v = (c < ncpu && i < SIMSTAT_COUNT && vals != NULL) ?
 				    vals[c * SIMSTAT_COUNT + i] : 0;
 				__atomic_store_n(&l->v[c][i], v, __ATOMIC_RELAXED);
+				if (vmmapi_sim_publish_delay_us != 0 && c == 0 && i == SIMSTAT_EXITS_TOTAL)
+					usleep(vmmapi_sim_publish_delay_us);
 			}
 		__atomic_store_n(&l->seq, s + 2, __ATOMIC_RELEASE);
 	}
@@ -240,7 +244,7 @@ sim_open(const char *name)
 	int err;
 
 	if (!name_ok(name)) {
-		errno = name != NULL && strlen(name) > VM_MAX_NAMELEN ? ENAMETOOLONG : ENOENT;
+		errno = ENOENT; /* no such node in dev/vmm */
 		return NULL;
 	}
 	ctx = calloc(1, sizeof(*ctx));
