@@ -232,7 +232,7 @@ export class BhyveDomain implements Domain {
       maxMem: def.memory,
       memory: def.currentMemory ?? def.memory,
       nrVirtCpu: def.vcpuCurrent ?? def.vcpu,
-      cpuTime: lv.active && lv.live ? live.processCpuTime(lv.live.bhyve_pid) : 0n,
+      cpuTime: lv.active && lv.live ? await live.domainCpuTime(this.host, this.name, lv.live.bhyve_pid, def) : 0n,
     };
   }
 

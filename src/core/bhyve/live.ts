@@ -9,52 +9,21 @@
  * bytes, reported on vCPU 0 only.
  */
 import { spawnSync } from 'node:child_process';
-import { release } from 'node:os';
+import { cpus, release } from 'node:os';
 import type { CpuStats, MemoryStats, VcpuInfo } from '../api';
 import type { DomainDef } from '../conf/domain';
 import { VirError } from '../errors';
 import type { BhyveHost } from './host';
 import { readIfExists } from './state';
+import * as vmm from '../vmm';
 
-/** The subset of src/core/vmm.ts this driver uses (see that file for the contract). */
-interface VmHandle {
-  stats(vcpu: number): Map<string, bigint> | Promise<Map<string, bigint>>;
-  activeCpus?(): number[] | Promise<number[]>;
-  injectNMI(vcpu: number): void | Promise<void>;
-  rtcGet(): number | bigint | Promise<number | bigint>;
-  rtcSet(seconds: number | bigint): void | Promise<void>;
-  close(): void | Promise<void>;
-}
-interface VmmModule {
-  openVM(name: string, opts?: { root?: string }): VmHandle | Promise<VmHandle>;
-  vmmSetSimRoot?(dir: string): void;
-  hostInfo?(opts?: { root?: string }): { tscFreq?: number | bigint; maxCpu?: number } | Promise<{ tscFreq?: number | bigint; maxCpu?: number }>;
-  simHostInfo?(opts?: { root?: string }): { tscFreq?: number | bigint; maxCpu?: number } | Promise<{ tscFreq?: number | bigint; maxCpu?: number }>;
+function simOpts(host: BhyveHost): vmm.VmmOptions {
+  return host.kind === 'sim' ? { simRoot: host.root } : {};
 }
 
-function vmm(host: BhyveHost): VmmModule {
-  let m: VmmModule;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    m = require('../vmm') as VmmModule;
-  } catch (e) {
-    throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: the vmm addon facade (src/core/vmm.ts) is not built', { cause: e });
-  }
-  if (host.kind === 'sim') m.vmmSetSimRoot?.(host.root);
-  return m;
-}
-
-async function withVM<T>(host: BhyveHost, name: string, f: (h: VmHandle) => Promise<T>): Promise<T> {
-  const h = await vmm(host).openVM(name, host.kind === 'sim' ? { root: host.root } : undefined);
-  try { return await f(h); } finally { await h.close(); }
-}
-
-async function hostInfo(host: BhyveHost): Promise<{ tscFreq?: number | bigint; maxCpu?: number }> {
-  const m = vmm(host);
-  const opts = host.kind === 'sim' ? { root: host.root } : undefined;
-  if (host.kind === 'sim' && m.simHostInfo) return m.simHostInfo(opts);
-  if (m.hostInfo) return m.hostInfo(opts);
-  return {};
+async function withVM<T>(host: BhyveHost, name: string, f: (h: vmm.VmHandle) => Promise<T>): Promise<T> {
+  const h = await vmm.openVM(name, simOpts(host));
+  try { return await f(h); } finally { h.close(); }
 }
 
 /** hw.vmm.maxcpu (real host); the simulated host states its own. */
@@ -64,9 +33,8 @@ export async function hostMaxCpus(host: BhyveHost): Promise<number> {
     const n = Number.parseInt(r.stdout ?? '', 10);
     if (Number.isFinite(n)) return n;
   }
-  const info = await hostInfo(host);
-  if (info.maxCpu) return info.maxCpu;
-  throw new VirError('VIR_ERR_OPERATION_FAILED', 'operation failed: cannot tell the host\'s vCPU limit (hw.vmm.maxcpu)');
+  // the simulated host states its limit (native/sim/README.md)
+  return vmm.hostInfo().maxCpu;
 }
 
 /** The FreeBSD release as libvirt encodes versions (14.1-RELEASE → 14001000); sim: its own. */
@@ -131,36 +99,50 @@ function tscToNs(ticks: bigint, tscFreq: bigint): bigint {
 }
 
 async function vcpuRuntimes(host: BhyveHost, name: string, n: number): Promise<bigint[]> {
-  const info = await hostInfo(host);
-  const tsc = BigInt(info.tscFreq ?? 0);
+  const tsc = vmm.hostInfo().tscFreq;
   if (tsc === 0n) throw new VirError('VIR_ERR_OPERATION_FAILED', 'operation failed: unknown TSC frequency (machdep.tsc_freq)');
   return withVM(host, name, async (h) => {
     const out: bigint[] = [];
-    for (let v = 0; v < n; v++) out.push(tscToNs((await h.stats(v)).get('vcpu total runtime') ?? 0n, tsc));
+    for (let v = 0; v < n; v++) out.push(tscToNs((await h.stats(v)).get(vmm.STAT.RUNTIME) ?? 0n, tsc));
     return out;
   });
 }
 
+/** dominfo's CPU time: the bhyve process's CPU time (as libvirt reports it). It
+ *  includes the time vCPU threads spend in the guest, so it is never below the
+ *  vCPUs' runtime; on the simulated host, whose guest time is synthetic, the
+ *  vCPU runtime is the larger and is what we show. */
+export async function domainCpuTime(host: BhyveHost, name: string, bhyvePid: number, def: DomainDef): Promise<bigint> {
+  const proc = processCpuTime(bhyvePid);
+  let vcpus = 0n;
+  try {
+    vcpus = (await vcpuRuntimes(host, name, def.vcpuCurrent ?? def.vcpu)).reduce((a, b) => a + b, 0n);
+  } catch { /* addon unavailable: the process time alone */ }
+  return proc > vcpus ? proc : vcpus;
+}
+
 export async function cpuStats(host: BhyveHost, name: string, bhyvePid: number): Promise<CpuStats> {
-  const n = await withVM(host, name, async (h) => (h.activeCpus ? (await h.activeCpus()).length : 0));
+  const n = await withVM(host, name, async (h) => (await h.activeCpus()).length);
   const perVcpu = await vcpuRuntimes(host, name, n || 1);
   const t = processTimes(bhyvePid) ?? { user: 0n, system: 0n };
-  return {
-    perVcpu,
-    total: { cpuTime: t.user + t.system, userTime: t.user, systemTime: t.system, vcpuTime: perVcpu.reduce((a, b) => a + b, 0n) },
-  };
+  const vcpuTime = perVcpu.reduce((a, b) => a + b, 0n);
+  const proc = t.user + t.system;
+  // see domainCpuTime: the process time, never below the vCPUs' (sim: synthetic guest time)
+  return { perVcpu, total: { cpuTime: proc > vcpuTime ? proc : vcpuTime, userTime: t.user, systemTime: t.system, vcpuTime } };
 }
 
 export async function vcpuInfo(host: BhyveHost, name: string, def: DomainDef): Promise<VcpuInfo[]> {
   const n = def.vcpuCurrent ?? def.vcpu;
   const times = await vcpuRuntimes(host, name, n);
-  return times.map((cpuTime, number) => ({ number, state: 1, cpuTime, cpu: -1 }));
+  // bhyve does not pin vCPUs unless <vcpupin> says so (not applied yet): any host CPU
+  const affinity = Array.from({ length: cpus().length }, () => true);
+  return times.map((cpuTime, number) => ({ number, state: 1, cpuTime, cpu: -1, affinity }));
 }
 
 export async function memoryStats(host: BhyveHost, name: string, def: DomainDef): Promise<MemoryStats> {
   const s = await withVM(host, name, async (h) => h.stats(0));
   const out: MemoryStats = { actual: def.currentMemory ?? def.memory };
-  const rss = s.get('Resident memory');
+  const rss = s.get(vmm.STAT.RESIDENT);
   if (rss !== undefined) out.rss = Number(rss / 1024n);
   return out;
 }

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainState } from '../api';
+import { isLockHeld } from '../vmm';
 import { VirError } from '../errors';
 import type { BhyveHost } from './host';
 import { projectRoot } from './host';
@@ -23,9 +24,13 @@ export interface Liveness {
   orphan: boolean;
 }
 
-/** Is the supervisor's lock held? (flock probe through the monitor binary) */
+/** Is the supervisor's lock held? flock probe: the addon's, else the monitor binary's. */
 export function lockHeld(host: BhyveHost, name: string): boolean {
-  const r = spawnSync(host.tools.monitor, ['--probe-lock', join(host.runDir, `${name}.lock`)], { stdio: 'ignore' });
+  const path = join(host.runDir, `${name}.lock`);
+  try {
+    return isLockHeld(path);
+  } catch { /* addon not built: ask the monitor binary */ }
+  const r = spawnSync(host.tools.monitor, ['--probe-lock', path], { stdio: 'ignore' });
   if (r.error) throw monitorMissing(host, r.error);
   return r.status === 3;
 }
