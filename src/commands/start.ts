@@ -1,12 +1,18 @@
 /** start: start a (previously defined) inactive domain (virDomainCreate). */
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { attachConsole } from '../cli/console-attach';
 import { domainArgs, domainFlag } from '../cli/domain-action';
 import { VirError } from '../core/errors';
 
 export default class Start extends BaseCommand {
   static override summary = 'start a (previously defined) inactive domain';
   static override args = domainArgs;
-  static override flags = domainFlag;
+  static override flags = {
+    ...domainFlag,
+    console: Flags.boolean({ description: 'attach to console after creation' }),
+    force: Flags.boolean({ description: 'force console connection (with --console)', hidden: true }),
+  };
 
   async run(): Promise<{ domain: string; result: string }> {
     const dom = await this.domainArg();
@@ -15,6 +21,11 @@ export default class Start extends BaseCommand {
     if (await dom.isActive()) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Domain is already active');
     await this.attempt(`Failed to start domain '${name}'`, () => dom.create());
     this.extra(`Domain '${name}' started\n`);
+    if (this.parsedFlags.console) {
+      if (!dom.openConsole) throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: virDomainOpenConsole');
+      if (!process.stdin.isTTY) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Cannot run interactive console without a controlling TTY');
+      await attachConsole(name, await dom.openConsole({ force: !!this.parsedFlags.force }));
+    }
     return { domain: name, result: 'started' };
   }
 }

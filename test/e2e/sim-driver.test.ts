@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from '../../src/core/connect';
 import { nativeBuildDir } from '../../src/core/bhyve/host';
+import { Pty, hasScript } from '../helpers/pty';
 
 const ROOT = resolve(__dirname, '../../..');
 const RUN = join(ROOT, 'bin/run.js');
@@ -322,5 +323,35 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     const r = await bvirsh(dir, ['-r', 'start', 'ro']);
     assert.deepEqual(r, { code: 1, stdout: '\n', stderr: "error: Failed to start domain 'ro'\nerror: operation forbidden: read only access prevents virDomainCreate\n" });
     assert.deepEqual(bhyvesOf(dir, 'ro'), []);
+  });
+
+  it('console: attaches to com1 on a TTY, ^] leaves, a second session is busy, --force takes over', async function () {
+    if (!hasScript()) this.skip(); // util-linux script(1) provides the TTY
+    const serial = "\n    <serial type='nmdm'><source master='/dev/nmdm-conA' slave='/dev/nmdm-conB'/><target port='0'/></serial>";
+    const { dir, xml } = fixture('con', '', '', serial);
+    await bvirsh(dir, ['define', xml]);
+    assert.deepEqual(await bvirsh(dir, ['console', 'con']), { code: 1, stdout: '\n', stderr: 'error: The domain is not running\n' });
+    await bvirsh(dir, ['start', 'con']);
+    assert.deepEqual(await bvirsh(dir, ['console', 'con']), { code: 1, stdout: '\n', stderr: 'error: Cannot run interactive console without a controlling TTY\n' });
+    const cmd = `${process.execPath} ${RUN} -c sim://${dir} console`;
+    const first = new Pty(`${cmd} con`, process.env);
+    try {
+      await first.waitFor("Connected to domain 'con'\nEscape character is ^] (Ctrl + ])\n");
+      await first.waitFor('login:');
+      const busy = new Pty(`${cmd} con`, process.env);
+      await busy.waitFor('error: operation failed: Active console session exists for this domain');
+      assert.equal(await busy.exited, 1);
+      first.type('root\r');
+      await first.waitFor('Password:');
+      const taker = new Pty(`${cmd} --force con`, process.env);
+      try {
+        await taker.waitFor("Connected to domain 'con'");
+        assert.equal(await first.exited, 0, 'the forced-out session ends');
+        taker.type('\x1d');
+        assert.equal(await taker.exited, 0);
+      } finally { taker.kill(); }
+    } finally { first.kill(); }
+    assert.equal(existsSync(join(dir, 'var/run/bvirsh/con.console')), false, 'the console is released');
+    assert.equal((await bvirsh(dir, ['destroy', 'con'])).code, 0);
   });
 });

@@ -25,6 +25,7 @@ import {
 } from './process';
 import { atomicWriteFile, readIfExists, removeDeadTempFiles, unlinkIfExists, validateDomainName } from './state';
 import * as live from './live';
+import { openConsole, type ConsoleSession } from './console';
 
 const PKG_VERSION = 1000; // bvirsh 0.1.0 in libvirt's major*1e6+minor*1e3+micro encoding
 
@@ -329,6 +330,12 @@ export class BhyveDomain implements Domain {
     this.connection.checkWritable('virDomainInjectNMI');
     this.activeLive();
     await live.injectNMI(this.host, this.name);
+  }
+
+  async openConsole(opts: { force?: boolean } = {}): Promise<ConsoleSession> {
+    this.connection.checkWritable('virDomainOpenConsole');
+    this.activeLive();
+    return openConsole(this.host, this.name, this.definition(), opts);
   }
 
   async create(): Promise<void> {
