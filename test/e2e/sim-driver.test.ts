@@ -354,4 +354,25 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal(existsSync(join(dir, 'var/run/bvirsh/con.console')), false, 'the console is released');
     assert.equal((await bvirsh(dir, ['destroy', 'con'])).code, 0);
   });
+
+  it('rc.d: __rc start starts autostart guests; __rc stop shuts all down, forcing off after the timeout', async () => {
+    const a = fixture('auto1');
+    const dir = a.dir;
+    const stubborn = join(dir, 'stubborn.img');
+    writeFileSync(stubborn, 'BVIRSH-SIM-GUEST: acpi=ignore\n');
+    writeFileSync(join(dir, 'stub.xml'), domainXML('stub', stubborn));
+    writeFileSync(join(dir, 'manual.xml'), domainXML('manual', a.disk));
+    for (const f of [a.xml, join(dir, 'stub.xml'), join(dir, 'manual.xml')]) assert.equal((await bvirsh(dir, ['define', f])).code, 0);
+    await bvirsh(dir, ['autostart', 'auto1']);
+    await bvirsh(dir, ['autostart', 'stub']);
+    assert.deepEqual(await bvirsh(dir, ['__rc', 'start']), { code: 0, stdout: "Domain 'auto1' started\nDomain 'stub' started\n\n", stderr: '' });
+    assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, 'auto1\nstub\n\n');
+    const stop = await bvirsh(dir, ['__rc', 'stop', '--timeout', '2']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(stop.stdout.split('\n').filter(Boolean).sort(), ["Domain 'auto1' shut down", "Domain 'stub' forced off after the timeout"]);
+    assert.equal(await domstate(dir, 'stub'), 'shut off (destroyed)');
+    assert.equal(await domstate(dir, 'auto1'), 'shut off (shutdown)');
+    assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, '\n');
+    assert.equal(spawnSync('sh', ['-n', join(ROOT, 'rc.d/bvirsh')]).status, 0, 'rc.d/bvirsh parses');
+  });
 });
