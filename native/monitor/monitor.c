@@ -17,7 +17,9 @@
  *
  * Usage:
  *   bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH [--ifconfig PATH]
- *                  [--sim] [--id N] [--ready-fd FD] -- PLAN_ARGV...
+ *                  [--sim] [--id N] [--ready-fd FD] [--plan-file F] -- PLAN_ARGV...
+ *   (--plan-file: the first boot's plan tokens, built by the starter; later
+ *    boots run PLAN_ARGV)
  *   bvirsh-monitor --probe-lock PATH     exit 3 if the lock is held, 0 if free
  *
  * Readiness (to the starter, on --ready-fd, then closed):
@@ -84,6 +86,7 @@ struct plan {
 static const char *vm_name, *rundir, *bhyvectl_path, *ifconfig_path = "/sbin/ifconfig";
 static int sim_host, ready_fd = -1, dom_id = -1;
 static char **plan_argv;
+static const char *first_plan;	/* --plan-file: tokens for the first boot */
 static char state_path[PATH_MAX], req_path[PATH_MAX];
 
 static int sig_pipe[2] = { -1, -1 };
@@ -414,7 +417,25 @@ static int get_plan(struct plan *p, char *err, size_t errlen)
 	p->on_reboot = ACT_RESTART;
 	p->on_poweroff = ACT_DESTROY;
 	p->on_crash = ACT_DESTROY;
-	if ((p->buf = malloc(MAX_PLAN + 1)) == NULL || pipe(pfd) != 0) {
+	if ((p->buf = malloc(MAX_PLAN + 1)) == NULL) {
+		snprintf(err, errlen, "cannot allocate the plan: %s", strerror(errno));
+		return -1;
+	}
+	if (first_plan != NULL) {
+		/* the first boot's plan, already built by the starter: saves a run
+		 * of the plan command (node start-up) on the start path */
+		int fd = open(first_plan, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, p->buf, MAX_PLAN);
+		if (fd >= 0)
+			close(fd);
+		unlink(first_plan);
+		first_plan = NULL;
+		if (n > 0) {
+			len = (size_t)n;
+			goto parse;
+		}
+	}
+	if (pipe(pfd) != 0) {
 		snprintf(err, errlen, "cannot run the plan command: %s", strerror(errno));
 		return -1;
 	}
@@ -439,6 +460,7 @@ static int get_plan(struct plan *p, char *err, size_t errlen)
 			snprintf(err, errlen, "the boot plan command failed");
 		return -1;
 	}
+parse:
 	p->buf[len] = '\0';
 	end = p->buf + len;
 	for (tok = p->buf; tok < end; tok += strlen(tok) + 1) {
@@ -798,6 +820,8 @@ int main(int argc, char **argv)
 			ready_fd = atoi(argv[++i]);
 		else if (strcmp(a, "--id") == 0)
 			dom_id = atoi(argv[++i]);
+		else if (strcmp(a, "--plan-file") == 0)
+			first_plan = argv[++i];
 		else if (strcmp(a, "--sim") == 0)
 			sim_host = 1;
 		else

@@ -19,7 +19,7 @@ import { VirError, readOnlyError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
 import { realHost, simHost, type BhyveHost } from './host';
-import { currentDefinitionPath, preflight } from './plan';
+import { buildBootPlan, currentDefinitionPath, planTokens, preflight } from './plan';
 import {
   alreadyRunning, awaitState, destroyGuest, liveness, notRunning, sendRequest, startGuest, type Liveness,
 } from './process';
@@ -185,7 +185,7 @@ export class BhyveConnection implements Connection {
     const path = join(this.host.runDir, `${def.name}.xml`);
     atomicWriteFile(path, formatDomainXML(def, { inactive: true }));
     try {
-      await startGuest(this.host, def.name);
+      await startGuest(this.host, def.name, { firstPlan: planTokens(buildBootPlan(this.host, def.name)) });
     } catch (e) {
       if (!d.liveness().active) unlinkIfExists(path);
       throw e;
@@ -344,8 +344,8 @@ export class BhyveDomain implements Domain {
     if (lv.active) throw alreadyRunning();
     const path = join(this.host.domainsDir, `${this.name}.xml`);
     if (!existsSync(path)) throw noDomain(this.name);
-    preflight(this.host, parseDomainXML(readFileSync(path, 'utf8')));
-    await startGuest(this.host, this.name);
+    // the first boot's plan, built here: bad input fails now, with nothing started
+    await startGuest(this.host, this.name, { firstPlan: planTokens(buildBootPlan(this.host, this.name)) });
   }
 
   async destroy(): Promise<void> {

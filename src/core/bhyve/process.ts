@@ -145,6 +145,8 @@ export function allocateID(host: BhyveHost): number {
 export interface StartOptions {
   /** argv of the hidden plan command the monitor runs before each boot */
   planArgv?: string[];
+  /** the first boot's plan tokens, already built (saves a plan-command run) */
+  firstPlan?: Buffer;
 }
 
 /** The hidden plan command: node + the compiled plan entry, for this host. */
@@ -163,7 +165,21 @@ export async function startGuest(host: BhyveHost, name: string, opts: StartOptio
   const args = ['--name', name, '--rundir', host.runDir, '--bhyvectl', host.tools.bhyvectl,
     '--ifconfig', host.tools.ifconfig, '--id', String(allocateID(host)), '--ready-fd', '3'];
   if (host.kind === 'sim') args.push('--sim');
+  let planFile: string | undefined;
+  if (opts.firstPlan) {
+    planFile = join(host.runDir, `.${name}.plan.${process.pid}.${Date.now()}`);
+    atomicWriteFile(planFile, opts.firstPlan, 0o600);
+    args.push('--plan-file', planFile);
+  }
   args.push('--', ...(opts.planArgv ?? defaultPlanArgv(host, name)));
+  try {
+    return await spawnMonitor(host, name, args);
+  } finally {
+    if (planFile) unlinkIfExists(planFile); // a monitor that lost the lock never read it
+  }
+}
+
+async function spawnMonitor(host: BhyveHost, name: string, args: string[]): Promise<number> {
 
   const logFd = openSync(join(host.logDir, `${name}.log`), 'a+', 0o640);
   let child;
