@@ -902,7 +902,7 @@ int main(int argc, char **argv)
 			if (delay > 60000)
 				delay = 60000;
 			logmsg("crash %d: restarting in %ld ms", crashes, delay);
-			set_state("crashed", "backoff");
+			set_state("crashed", "unknown");
 			/* a shutdown/destroy request during the back-off ends it */
 			long long until = now_ms() + delay;
 			while ((sig = next_signal((int)(until - now_ms() > 0 ? until - now_ms() : 0))) != 0) {

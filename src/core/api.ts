@@ -149,6 +149,8 @@ export interface Domain {
   getTime?(): Promise<{ seconds: number; nseconds: number }>;
   setTime?(time: { seconds: number; nseconds: number } | { sync: true }): Promise<void>;
   injectNMI?(): Promise<void>;
+  /** Where the persistent definition lives on this host (bhyve drivers), if it has one. */
+  getDefinitionPath?(): string | undefined;
   /** virDomainOpenConsole: the guest's first serial console as a byte stream (bhyve drivers). */
   openConsole?(opts?: { force?: boolean }): Promise<{ stream: import('node:stream').Duplex; close(): void }>;
 

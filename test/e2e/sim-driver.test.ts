@@ -296,7 +296,8 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
       assert.equal(r.stderr.split('\n')[1], err);
       assert.deepEqual(bhyvesOf(dir, 'bad'), []);
       assert.deepEqual(readdirSync(join(dir, 'dev/vmm')), []);
-      assert.match(await domstate(dir, 'bad'), /^shut off/);
+      const ds = await bvirsh(dir, ['domstate', '--reason', 'bad']);
+      assert.match(ds.stdout, /^shut off/, ds.stderr);
     }
   });
 

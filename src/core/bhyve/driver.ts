@@ -332,6 +332,11 @@ export class BhyveDomain implements Domain {
     await live.injectNMI(this.host, this.name);
   }
 
+  getDefinitionPath(): string | undefined {
+    const p = join(this.host.domainsDir, `${this.name}.xml`);
+    return existsSync(p) ? p : undefined;
+  }
+
   async openConsole(opts: { force?: boolean } = {}): Promise<ConsoleSession> {
     this.connection.checkWritable('virDomainOpenConsole');
     this.activeLive();
