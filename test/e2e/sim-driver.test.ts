@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from '../../src/core/connect';
+import type { Connection } from '../../src/core/api';
 import { nativeBuildDir } from '../../src/core/bhyve/host';
 import { Pty, hasScript } from '../helpers/pty';
 
@@ -73,6 +74,11 @@ function bhyvesOf(dir: string, name: string): number[] {
   return ourProcesses(dir).filter((p) => p.args.startsWith(SIM_BHYVE) && p.args.endsWith(` ${name}`)).map((p) => p.pid);
 }
 
+/** Resolves when the child has exited (also when it already had). */
+function exited(child: ReturnType<typeof spawn>): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
 async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 10000): Promise<T> {
   const deadline = Date.now() + ms;
   let delay = 10;
@@ -85,14 +91,41 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
   }
 }
 
+// Setup and state polling go through the core API (one process, no CLI start-up);
+// the CLI is used where its output is what is tested.
+const STATE_WORD = ['no state', 'running', 'idle', 'paused', 'in shutdown', 'shut off', 'crashed', 'pmsuspended'];
+
+async function withConn<T>(dir: string, f: (c: Connection) => Promise<T>): Promise<T> {
+  const c = await open(`sim://${dir}`);
+  try { return await f(c); } finally { await c.close(); }
+}
+
+/** `domstate --reason`'s text, through the API */
 async function domstate(dir: string, name: string): Promise<string> {
-  return (await bvirsh(dir, ['domstate', '--reason', name])).stdout.trim();
+  return withConn(dir, async (c) => {
+    const s = await (await c.lookupByName(name)).getState();
+    return `${STATE_WORD[s.state]} (${s.reason})`;
+  });
+}
+
+async function define(dir: string, file: string): Promise<void> {
+  await withConn(dir, (c) => c.defineXML(readFileSync(file, 'utf8')));
+}
+
+async function start(dir: string, name: string): Promise<void> {
+  await withConn(dir, async (c) => (await c.lookupByName(name)).create());
 }
 
 describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
   this.timeout(60000);
 
+  const savedEnv = { ...process.env };
+  after(() => { process.env = savedEnv; });
+
   before(function () {
+    // the monitor takes these from the environment of whoever starts a guest
+    process.env.BVIRSH_MONITOR_SETTLE_MS = '50';
+    process.env.BVIRSH_CRASH_BACKOFF_MS = '50';
     if (!existsSync(SIM_BHYVE) || !existsSync(MONITOR)) {
       throw new Error(`native tools are not built (${SIM_BHYVE}, ${MONITOR}): run npm install`);
     }
@@ -125,7 +158,7 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.match(info, /^Id:\s+1\nName:\s+web1\n/);
     assert.match(info, /\nState:\s+running\n/);
     assert.match(info, /\nMax memory:\s+131072 KiB\n/);
-    assert.equal(await domstate(dir, 'web1'), 'running (booted)');
+    assert.deepEqual(await bvirsh(dir, ['domstate', '--reason', 'web1']), { code: 0, stdout: 'running (booted)\n\n', stderr: '' });
     assert.deepEqual(await bvirsh(dir, ['start', 'web1']), { code: 1, stdout: '\n', stderr: 'error: Domain is already active\n' });
 
     assert.deepEqual(await bvirsh(dir, ['shutdown', 'web1']), { code: 0, stdout: "Domain 'web1' is being shutdown\n\n", stderr: '' });
@@ -146,7 +179,7 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
 
   it('keeps UUID and MACs across redefinition; suspend/resume/reset/reboot with real reasons', async () => {
     const { dir, xml, disk } = fixture('g', '', '', "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>");
-    await bvirsh(dir, ['define', xml]);
+    await define(dir, xml);
     const first = readFileSync(join(dir, 'usr/local/etc/bvirsh/domains/g.xml'), 'utf8');
     const mac = /<mac address='([^']+)'/.exec(first)?.[1];
     const uuid = /<uuid>([^<]+)</.exec(first)?.[1];
@@ -158,7 +191,7 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal(/<uuid>([^<]+)</.exec(second)?.[1], uuid);
     assert.match(second, /<memory unit='KiB'>262144<\/memory>/);
 
-    await bvirsh(dir, ['start', 'g']);
+    await start(dir, 'g');
     assert.match((await bvirsh(dir, ['domiflist', 'g'])).stdout, new RegExp(`tap0\\s+bridge\\s+bridge0\\s+virtio\\s+${mac}`));
     assert.deepEqual(await bvirsh(dir, ['suspend', 'g']), { code: 0, stdout: "Domain 'g' suspended\n\n", stderr: '' });
     assert.equal(await domstate(dir, 'g'), 'paused (user)');
@@ -176,7 +209,7 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
 
   it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {
     const { dir, xml } = fixture('c8');
-    await bvirsh(dir, ['define', xml]);
+    await define(dir, xml);
     const results = await Promise.all(Array.from({ length: 8 }, () => bvirsh(dir, ['start', 'c8'])));
     const ok = results.filter((r) => r.code === 0);
     assert.equal(ok.length, 1);
@@ -205,7 +238,7 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
       const child = spawn(process.execPath, [RUN, '-c', `sim://${dir}`, 'define', xml], { stdio: 'ignore' });
       await new Promise((r) => setTimeout(r, delay)); // a kill point, not a wait for a state
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited(child);
       const f = join(dir, 'usr/local/etc/bvirsh/domains/k9.xml');
       if (existsSync(f)) assert.match(readFileSync(f, 'utf8'), /<\/domain>\n$/);
     }
@@ -214,7 +247,7 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
       const child = spawn(process.execPath, [RUN, '-c', `sim://${dir}`, 'start', 'k9'], { stdio: 'ignore', env: { ...process.env, BVIRSH_MONITOR_SETTLE_MS: '50' } });
       await new Promise((r) => setTimeout(r, delay)); // a kill point
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited(child);
       // the supervisor (if it got going) finishes the start on its own; then list must match reality
       const state = await until('a settled state', async () => {
         const s = await domstate(dir, 'k9');
@@ -234,8 +267,8 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
 
   it('kill -9 of the supervisor: the guest stays running and listable, destroy works, no bhyve left', async () => {
     const { dir, xml } = fixture('orph');
-    await bvirsh(dir, ['define', xml]);
-    await bvirsh(dir, ['start', 'orph']);
+    await define(dir, xml);
+    await start(dir, 'orph');
     const st = JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/orph.json'), 'utf8')) as { monitor_pid: number; bhyve_pid: number };
     process.kill(st.monitor_pid, 'SIGKILL');
     await until('monitor gone', () => !ourProcesses(dir).some((p) => p.pid === st.monitor_pid) || undefined);
@@ -250,8 +283,9 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
 
   it('a guest that crashes at every boot backs off, then is shut off (crashed), without a fork storm', async () => {
     const { dir, xml } = fixture('crashy', 'crash=boot', '\n  <on_crash>restart</on_crash>');
-    await bvirsh(dir, ['define', xml]);
-    assert.equal((await bvirsh(dir, ['start', 'crashy'], { BVIRSH_CRASH_MAX: '3' })).code, 0);
+    await define(dir, xml);
+    process.env.BVIRSH_CRASH_MAX = '3';
+    try { await start(dir, 'crashy'); } finally { delete process.env.BVIRSH_CRASH_MAX; }
     await until('give up', async () => (await domstate(dir, 'crashy')) === 'shut off (crashed)' || undefined, 20000);
     const st = JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/crashy.json'), 'utf8')) as { boots: number; crashes: number };
     assert.deepEqual([st.boots, st.crashes], [3, 3]);
@@ -289,21 +323,20 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     ];
     for (const [text, err] of tries) {
       writeFileSync(join(dir, 'bad.xml'), text);
-      assert.equal((await bvirsh(dir, ['define', join(dir, 'bad.xml')])).code, 0);
+      await define(dir, join(dir, 'bad.xml'));
       const r = await bvirsh(dir, ['start', 'bad']);
       assert.equal(r.code, 1);
       assert.equal(r.stderr.split('\n')[0], "error: Failed to start domain 'bad'");
       assert.equal(r.stderr.split('\n')[1], err);
       assert.deepEqual(bhyvesOf(dir, 'bad'), []);
       assert.deepEqual(readdirSync(join(dir, 'dev/vmm')), []);
-      const ds = await bvirsh(dir, ['domstate', '--reason', 'bad']);
-      assert.match(ds.stdout, /^shut off/, ds.stderr);
+      assert.match(await domstate(dir, 'bad'), /^shut off/);
     }
   });
 
   it('read-only connections refuse every mutating call', async () => {
     const { dir, xml } = fixture('ro');
-    await bvirsh(dir, ['define', xml]);
+    await define(dir, xml);
     const conn = await open(`sim://${dir}`, { readonly: true });
     const dom = await conn.lookupByName('ro');
     const deny = (api: string) => (e: Error) => e.message === `operation forbidden: read only access prevents ${api}`;
@@ -330,9 +363,9 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     if (!hasScript()) this.skip(); // util-linux script(1) provides the TTY
     const serial = "\n    <serial type='nmdm'><source master='/dev/nmdm-conA' slave='/dev/nmdm-conB'/><target port='0'/></serial>";
     const { dir, xml } = fixture('con', '', '', serial);
-    await bvirsh(dir, ['define', xml]);
+    await define(dir, xml);
     assert.deepEqual(await bvirsh(dir, ['console', 'con']), { code: 1, stdout: '\n', stderr: 'error: The domain is not running\n' });
-    await bvirsh(dir, ['start', 'con']);
+    await start(dir, 'con');
     assert.deepEqual(await bvirsh(dir, ['console', 'con']), { code: 1, stdout: '\n', stderr: 'error: Cannot run interactive console without a controlling TTY\n' });
     const cmd = `${process.execPath} ${RUN} -c sim://${dir} console`;
     const first = new Pty(`${cmd} con`, process.env);
@@ -363,9 +396,10 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     writeFileSync(stubborn, 'BVIRSH-SIM-GUEST: acpi=ignore\n');
     writeFileSync(join(dir, 'stub.xml'), domainXML('stub', stubborn));
     writeFileSync(join(dir, 'manual.xml'), domainXML('manual', a.disk));
-    for (const f of [a.xml, join(dir, 'stub.xml'), join(dir, 'manual.xml')]) assert.equal((await bvirsh(dir, ['define', f])).code, 0);
-    await bvirsh(dir, ['autostart', 'auto1']);
-    await bvirsh(dir, ['autostart', 'stub']);
+    for (const f of [a.xml, join(dir, 'stub.xml'), join(dir, 'manual.xml')]) await define(dir, f);
+    await withConn(dir, async (c) => {
+      for (const n of ['auto1', 'stub']) await (await c.lookupByName(n)).setAutostart(true);
+    });
     assert.deepEqual(await bvirsh(dir, ['__rc', 'start']), { code: 0, stdout: "Domain 'auto1' started\nDomain 'stub' started\n\n", stderr: '' });
     assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, 'auto1\nstub\n\n');
     const stop = await bvirsh(dir, ['__rc', 'stop', '--timeout', '2']);
