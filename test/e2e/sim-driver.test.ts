@@ -410,4 +410,35 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, '\n');
     assert.equal(spawnSync('sh', ['-n', join(ROOT, 'rc.d/bvirsh')]).status, 0, 'rc.d/bvirsh parses');
   });
+
+  it('live statistics through the addon: dommemstat, cpu-stats, vcpuinfo, domtime, inject-nmi, maxvcpus, conn-info', async () => {
+    const { dir, xml } = fixture('stats');
+    await define(dir, xml);
+    await start(dir, 'stats');
+    const mem = await bvirsh(dir, ['memstat', 'stats']);
+    assert.match(mem.stdout, /^actual 131072\nrss [1-9]\d*\n\n$/);
+    const cpu = (await bvirsh(dir, ['cpu-stats', 'stats'])).stdout;
+    assert.match(cpu, /^CPU0:\n\tcpu_time {8,}\d+\.\d{9} seconds\nTotal:\n\tcpu_time {8,}\d+\.\d{9} seconds\n\tuser_time {7,}\d+\.\d{9} seconds\n\tsystem_time {5,}\d+\.\d{9} seconds\n\n$/);
+    assert.deepEqual(await bvirsh(dir, ['cpu-stats', 'stats', '--start', '3']), { code: 1, stdout: '\n', stderr: 'error: Start CPU 3 is out of range (min: 0, max: 0)\n' });
+    assert.match((await bvirsh(dir, ['vcpuinfo', 'stats'])).stdout, /^VCPU:\s+0\nCPU:\s+-1\nState:\s+running\nCPU time:\s+\d+\.\ds\nCPU Affinity:\s+y+\n\n$/);
+    assert.deepEqual(await bvirsh(dir, ['domtime', 'stats', '--time', '1000000000']), { code: 0, stdout: '\n', stderr: '' });
+    const t = Number(/^Time: (\d+)\n$/.exec((await bvirsh(dir, ['domtime', 'stats'])).stdout)?.[1]);
+    assert.ok(t >= 1000000000 && t < 1000000000 + 120, `the RTC reads back what was set (plus the seconds since): ${t}`);
+    assert.deepEqual(await bvirsh(dir, ['domtime', 'stats', '--time', '5', '--now']), { code: 1, stdout: '', stderr: 'error: Options --time and --now are mutually exclusive\n' });
+    const nmis = async () => withConn(dir, async () => {
+      const vmm = await import('../../src/core/vmm');
+      const h = await vmm.openVM('stats', { simRoot: dir });
+      try { return (await h.stats(0)).get(vmm.STAT.NMIS) ?? 0n; } finally { h.close(); }
+    });
+    const before = await nmis();
+    assert.deepEqual(await bvirsh(dir, ['inject-nmi', 'stats']), { code: 0, stdout: '\n', stderr: '' });
+    await until('the NMI delivered', async () => (await nmis()) === before + 1n || undefined);
+    assert.deepEqual(await bvirsh(dir, ['maxvcpus']), { code: 0, stdout: '16\n\n', stderr: '' });
+    const info = (await bvirsh(dir, ['conn-info'])).stdout;
+    assert.match(info, new RegExp(`^URI:\\s+sim://${dir}\\nType:\\s+bhyve \\(simulated\\)\\n`));
+    assert.match(info, /\nAlive:\s+yes\nSecure:\s+yes\nEncrypted:\s+no\nRead-only:\s+no\n/);
+    assert.match((await bvirsh(dir, ['version'])).stdout, /\nRunning hypervisor: bhyve \(simulated\) /);
+    assert.equal((await bvirsh(dir, ['destroy', 'stats'])).code, 0);
+    assert.deepEqual(await bvirsh(dir, ['dommemstat', 'stats']), { code: 1, stdout: '\n', stderr: "error: Failed to get memory statistics for domain stats\nerror: Requested operation is not valid: domain is not running\n" });
+  });
 });
