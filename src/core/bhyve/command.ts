@@ -72,8 +72,8 @@ export interface BhyvePlan {
   rctl?: { memoryuseBytes?: number; readbps?: number; writebps?: number; readiops?: number; writeiops?: number };
 }
 
-/** bhyve's VM_MAX_NAMELEN is 32 including the terminating NUL. */
-export const BHYVE_MAX_NAME_LEN = 31;
+/** bhyve's VM_MAX_NAMELEN: at most 32 characters (the kernel buffer has room for the NUL). */
+export const BHYVE_MAX_NAME_LEN = 32;
 /** bhyve -m: a bare number below 1 MiB is MiB; at or above it would mean bytes */
 const MIB_BARE_LIMIT = 1024 * 1024;
 

@@ -8,7 +8,8 @@
  *     `virsh domxml-to-native bhyve-argv` prints on a libvirt bhyve host: the
  *     loader command (bhyveload / grub-bhyve / custom) on one line when the
  *     domain has no boot ROM, then the bhyve command on one line, arguments
- *     shell-quoted where needed, each line ending in '\n'. Conversion is a dry
+ *     shell-quoted where needed, joined by '\n' with no trailing newline (as
+ *     libvirt returns it; virsh ends the output with one). Conversion is a dry
  *     run: NICs get the tap names the domain names (<target dev>) or tapN,
  *     autoport VNC shows port 5900.
  *   domainXMLFromNative(format, config) -> XML   (owned by the argv parser, i3-parse)
@@ -84,10 +85,9 @@ export function domainXMLToNative(format: string, xml: string, opts: ToNativeOpt
   // dry run: never touch the host (no firmware directory scan unless the caller provides one)
   applyBhyveDefaults(def, opts.defaults ?? {});
   const plan = buildBhyveCommand(def, opts.context ?? {});
-  let out = '';
-  if (plan.loader) out += formatArgvShell(plan.loader.argv) + '\n';
-  out += formatArgvShell(plan.bhyve) + '\n';
-  return out;
+  // like libvirt: lines joined by '\n', no trailing newline (virsh adds one when printing)
+  const bhyve = formatArgvShell(plan.bhyve);
+  return plan.loader ? `${formatArgvShell(plan.loader.argv)}\n${bhyve}` : bhyve;
 }
 
 /**

@@ -23,7 +23,8 @@
  * supported by the bhyve driver"). Silently dropping configuration would let
  * `define` + `dumpxml` lose what the administrator wrote. The only free-form
  * content preserved verbatim is <metadata> (raw XML children) — that is its
- * purpose in libvirt.
+ * purpose in libvirt. Unknown attributes on known elements are ignored, as
+ * libvirt's parser ignores them (they carry no configuration bvirsh could act on).
  */
 
 /** A PCI address as libvirt writes it (domain/bus/slot/function). */

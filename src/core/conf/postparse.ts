@@ -3,7 +3,7 @@
  * `define` (and before building a command line). Mutates and returns `def`.
  *
  *  - libvirt defaults: currentMemory, vcpu placement, os arch, <boot dev='hd'/>
- *    when nothing else says how to boot, clock utc, lifecycle actions,
+ *    when nothing else says how to boot, clock utc (localtime on arm64), lifecycle actions,
  *    cdrom readonly, console <-> serial mirroring, video for VNC;
  *  - firmware='efi': loader + nvram picked from opts.firmwareDir / nvramDir
  *    (<nvramDir>/<name>_VARS.fd); <nvram/> without a path gets that path too;
@@ -19,8 +19,9 @@
  *    conformance tests use the mocked 52:54:00:00:00:00);
  *  - nmdm ports without a source: /dev/nmdm<uuid>A (bhyve side) / B (user side).
  *
- * Everything is deterministic given opts; no I/O except the optional
- * firmwareList callback.
+ * Deterministic when opts supplies macGenerator, uuidGenerator and
+ * firmwareList (the tests do); the defaults use crypto randomness and list
+ * opts.firmwareDir (only for firmware='efi').
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -50,9 +51,17 @@ export const DEFAULT_NVRAM_DIR = '/var/lib/bvirsh/nvram';
 const UEFI_CODE = 'BHYVE_UEFI.fd';
 const UEFI_VARS = 'BHYVE_UEFI_VARS.fd';
 
+/** random bytes drawn from a pool refilled 4 KiB at a time (one syscall per ~1300 MACs) */
+let macPool = Buffer.alloc(0);
+let macPoolAt = 0;
+
+/** A random MAC in the 52:54:00 prefix libvirt uses. */
 export function randomMac(): string {
-  const b = randomBytes(3);
-  return `52:54:00:${b[0].toString(16).padStart(2, '0')}:${b[1].toString(16).padStart(2, '0')}:${b[2].toString(16).padStart(2, '0')}`;
+  if (macPoolAt + 3 > macPool.length) { macPool = randomBytes(4096); macPoolAt = 0; }
+  const hex = (b: number): string => (b < 16 ? '0' : '') + b.toString(16);
+  const m = `52:54:00:${hex(macPool[macPoolAt])}:${hex(macPool[macPoolAt + 1])}:${hex(macPool[macPoolAt + 2])}`;
+  macPoolAt += 3;
+  return m;
 }
 
 function defaultFirmwareList(dir: string): string[] {
@@ -229,12 +238,12 @@ export function applyBhyveDefaults(def: DomainDef, opts: BhyveDefaultsOptions = 
   for (const fs of dev.filesystems) fs.accessmode ??= 'passthrough';
   for (const r of dev.rngs) if (r.backend.model === 'random') r.backend.path ??= '/dev/random';
 
-  assignPciSlots(def, x86);
+  assignPciSlots(def);
   return def;
 }
 
 /** bhyve PCI slot assignment on bus 0 (slot 0 = hostbridge). */
-function assignPciSlots(def: DomainDef, x86: boolean): void {
+function assignPciSlots(def: DomainDef): void {
   const dev = def.devices;
   const used = new Set<number>([0]);
   const reserve = (a: PciAddress | undefined, what: string): void => {

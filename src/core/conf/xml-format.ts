@@ -7,11 +7,17 @@
  *
  * opts.inactive: omit live-only data (the VNC port chosen by autoport is
  * printed as -1). The model holds no other live-only fields today.
+ * opts.secure === false: omit the VNC password (virsh dumpxml without
+ * --security-info).
  */
 import { BHYVE_NS_URI, ChrSource, DomainDef, DeviceAddress, PciAddress } from './domain';
 
 export interface FormatOptions {
   inactive?: boolean;
+  /** false: leave out security-sensitive data (the VNC password), as `dumpxml`
+   *  without --security-info does. Default (undefined/true): everything, which is
+   *  what a driver must use when it stores the definition. */
+  secure?: boolean;
 }
 
 function esc(s: string): string {
@@ -25,14 +31,18 @@ function esc(s: string): string {
     else if (c === 62) rep = '&gt;';
     else if (c === 39) rep = '&apos;';
     else if (c === 34) rep = '&quot;';
+    // a parser normalises literal whitespace in attribute values: keep it as references
+    else if (c === 10) rep = '&#10;';
+    else if (c === 13) rep = '&#13;';
+    else if (c === 9) rep = '&#9;';
     if (rep !== undefined) { out += s.slice(last, i) + rep; last = i + 1; }
   }
   return last === 0 ? s : out + s.slice(last);
 }
 
 function escText(s: string): string {
-  if (!/[&<>]/.test(s)) return s;
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  if (!/[&<>\r]/.test(s)) return s;
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
 /** attribute list → " k='v'…" skipping undefined */
@@ -253,7 +263,7 @@ export function formatDomainXML(def: DomainDef, opts: FormatOptions = {}): strin
   for (const i of d.inputs) x += `${I2}<input type='${i.type}' bus='${i.bus}'/>\n`;
   for (const g of d.graphics) {
     const port = opts.inactive && g.autoport ? -1 : g.port;
-    const open = `${I2}<graphics type='vnc'${attrs([['port', port], ['autoport', yn(g.autoport)], ['wait', yn(g.wait)], ['listen', g.listen], ['passwd', g.passwd]])}`;
+    const open = `${I2}<graphics type='vnc'${attrs([['port', port], ['autoport', yn(g.autoport)], ['wait', yn(g.wait)], ['listen', g.listen], ['passwd', opts.secure === false ? undefined : g.passwd]])}`;
     if (!g.listens || g.listens.length === 0) { x += `${open}/>\n`; continue; }
     x += `${open}>\n`;
     for (const l of g.listens) x += `${I3}<listen type='${l.type}'${attrs([['address', l.address]])}/>\n`;

@@ -2,12 +2,10 @@
  * parseDomainXML(xml): libvirt domain XML text -> DomainDef (conf/domain.ts).
  *
  * Safety first (the XML may come from anyone who can run `define`):
- *  - the size limit (MAX_DOMAIN_XML_BYTES, 10 MiB) is checked before parsing;
- *  - any <!DOCTYPE or <!ENTITY declaration is refused outright (no entity
- *    expansion, no external entities: billion-laughs and XXE die here, in
- *    O(n) time with no allocation beyond the input);
- *  - fast-xml-parser runs with processEntities off and its well-formedness
- *    validator on.
+ *  - conf/xml-reader.ts checks the size limit (10 MiB) first, refuses any
+ *    <!DOCTYPE / <!ENTITY outright (no entity expansion, no external
+ *    entities: billion laughs and XXE die in O(n) with no allocation), and
+ *    reads strictly (malformed XML is diagnosed by fast-xml-parser's validator).
  * Then every element is checked against what the model knows; an unknown
  * element or attribute value is a VirError naming the element and the value
  * (see the unknown-element policy in conf/domain.ts).
@@ -16,8 +14,8 @@
  * VIR_ERR_XML_DETAIL (invalid value), VIR_ERR_CONFIG_UNSUPPORTED (valid
  * libvirt XML that bhyve cannot run / the model does not know).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { VirError } from '../errors';
+import { MAX_XML_BYTES, readXMLTree, XmlElement } from './xml-reader';
 import {
   AudioDef, BHYVE_NS_URI, BlkioTune, ChannelDef, ChrSource, ConsoleDef, ControllerDef, ControllerType,
   DiskDef, DomainDef, DriveAddress, FilesystemDef, GraphicsDef, HostdevDef, InputDef, InterfaceDef,
@@ -25,61 +23,9 @@ import {
   VideoDef, VirtioSerialAddress, emptyDevices,
 } from './domain';
 
-export const MAX_DOMAIN_XML_BYTES = 10 * 1024 * 1024;
+export const MAX_DOMAIN_XML_BYTES = MAX_XML_BYTES;
 
-/** A parsed element in document order. */
-interface El {
-  name: string;
-  attrs: Record<string, string>;
-  children: El[];
-  text: string;
-}
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseAttributeValue: false,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: false as unknown as string,
-});
-
-const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
-
-function decodeEntities(s: string): string {
-  if (s.indexOf('&') < 0) return s;
-  return s.replace(ENTITY_RE, (_m, e: string) => {
-    if (e[0] === '#') {
-      const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return String.fromCodePoint(cp);
-    }
-    return XML_ENTITIES[e];
-  });
-}
-
-function toEl(node: Record<string, unknown>): El | null {
-  let name = '';
-  for (const k in node) { if (k !== ':@') { name = k; break; } }
-  if (name === '' || name === '#text' || name === '?xml') return null;
-  const rawAttrs = node[':@'] as Record<string, string> | undefined;
-  const attrs: Record<string, string> = {};
-  if (rawAttrs) for (const k in rawAttrs) attrs[k] = decodeEntities(String(rawAttrs[k]));
-  const kids = node[name] as Array<Record<string, unknown>>;
-  const children: El[] = [];
-  let text = '';
-  for (const kid of kids) {
-    if ('#text' in kid) { text += String(kid['#text']); continue; }
-    const el = toEl(kid);
-    if (el) children.push(el);
-  }
-  return { name, attrs, children, text: decodeEntities(text) };
-}
+type El = XmlElement;
 
 function xmlError(msg: string): VirError {
   return new VirError('VIR_ERR_XML_ERROR', msg);
@@ -89,33 +35,6 @@ function detail(msg: string): VirError {
 }
 function unsupported(msg: string): VirError {
   return new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${msg}`);
-}
-
-/** Parse the document into the element tree, refusing hostile input. */
-function parseTree(xml: string): El {
-  if (typeof xml !== 'string') throw xmlError('XML error: document is not a string');
-  // length is UTF-16 units; a string this long is over the byte limit anyway
-  if (xml.length > MAX_DOMAIN_XML_BYTES || Buffer.byteLength(xml, 'utf8') > MAX_DOMAIN_XML_BYTES) {
-    throw xmlError(`XML error: document is larger than the ${MAX_DOMAIN_XML_BYTES / 1048576} MiB limit`);
-  }
-  if (xml.indexOf('<!DOCTYPE') >= 0 || xml.indexOf('<!ENTITY') >= 0 || /<!doctype|<!entity/i.test(xml)) {
-    throw xmlError('XML error: DOCTYPE and ENTITY declarations are not allowed in domain XML');
-  }
-  const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    const e = valid.err;
-    throw xmlError(`XML error: malformed XML at line ${e.line}, column ${e.col}: ${e.msg}`);
-  }
-  let nodes: Array<Record<string, unknown>>;
-  try {
-    nodes = parser.parse(xml) as Array<Record<string, unknown>>;
-  } catch (err) {
-    throw xmlError(`XML error: ${(err as Error).message}`);
-  }
-  const roots: El[] = [];
-  for (const n of nodes) { const el = toEl(n); if (el) roots.push(el); }
-  if (roots.length !== 1) throw xmlError('XML error: expected exactly one root element');
-  return roots[0];
 }
 
 // ---------------------------------------------------------------- helpers
@@ -177,10 +96,10 @@ function sizeKiB(el: El, what: string): number {
   const n = parseUInt(el.text, what);
   const unit = el.attrs.unit;
   if (unit === undefined) return n;
-  const scale = UNIT_SCALE[unit.toLowerCase()];
-  if (scale === undefined || (unit.length > 1 && unit !== unit.toLowerCase() && !/^[KMGTP](i?B)?$/.test(unit) && unit !== 'bytes')) {
-    throw detail(`unknown unit '${unit}' for ${what}`);
-  }
+  // libvirt compares unit suffixes case-insensitively (KiB = kib, KB = 1000)
+  const key = unit.toLowerCase();
+  const scale = Object.prototype.hasOwnProperty.call(UNIT_SCALE, key) ? UNIT_SCALE[key] : undefined;
+  if (scale === undefined) throw detail(`unknown unit '${unit}' for ${what}`);
   const bytes = n * scale;
   if (!Number.isSafeInteger(bytes)) throw detail(`value '${el.text.trim()}${unit}' for ${what} is too large`);
   return Math.ceil(bytes / 1024);
@@ -242,6 +161,27 @@ const LIFECYCLE: readonly LifecycleAction[] = ['destroy', 'restart', 'rename-res
 
 // ---------------------------------------------------------------- sections
 
+/** allowed children per element (built once) */
+const KIDS_OS = new Set(['type', 'loader', 'nvram', 'boot', 'bootmenu']);
+const KIDS_SYSINFO = new Set(['bios', 'system', 'baseBoard', 'chassis']);
+const KIDS_CPU = new Set(['topology', 'numa', 'model', 'vendor', 'feature']);
+const KIDS_DISK = new Set(['driver', 'source', 'target', 'readonly', 'shareable', 'serial', 'wwn', 'boot', 'blockio', 'address']);
+const KIDS_CONTROLLER = new Set(['address', 'serial']);
+const KIDS_INTERFACE = new Set(['mac', 'source', 'model', 'target', 'mtu', 'ip', 'boot', 'address']);
+const KIDS_SERIAL = new Set(['source', 'target', 'protocol']);
+const KIDS_CONSOLE = new Set(['source', 'target', 'protocol']);
+const KIDS_CHANNEL = new Set(['source', 'target', 'address']);
+const KIDS_GRAPHICS = new Set(['listen']);
+const KIDS_VIDEO = new Set(['model', 'driver', 'address']);
+const KIDS_INPUT = new Set(['address']);
+const KIDS_SOUND = new Set(['audio', 'address']);
+const KIDS_AUDIO = new Set(['input', 'output']);
+const KIDS_RNG = new Set(['backend', 'address']);
+const KIDS_FILESYSTEM = new Set(['source', 'target', 'readonly', 'driver', 'address']);
+const KIDS_HOSTDEV = new Set(['source', 'address', 'boot']);
+const KIDS_MEMORYBACKING = new Set(['locked']);
+
+
 const DOMAIN_CHILDREN = new Set([
   'name', 'uuid', 'title', 'description', 'metadata', 'memory', 'currentMemory', 'memoryBacking',
   'memtune', 'blkiotune', 'vcpu', 'cputune', 'cpu', 'sysinfo', 'os', 'bootloader', 'bootloader_args',
@@ -249,7 +189,7 @@ const DOMAIN_CHILDREN = new Set([
 ]);
 
 function parseOs(el: El, def: DomainDef): void {
-  checkChildren(el, new Set(['type', 'loader', 'nvram', 'boot', 'bootmenu']), 'os');
+  checkChildren(el, KIDS_OS, 'os');
   const t = child(el, 'type');
   if (!t) throw detail('missing <type> in <os>');
   const osType = t.text.trim();
@@ -289,7 +229,7 @@ function parseOs(el: El, def: DomainDef): void {
 
 function parseSysinfo(el: El): SysinfoDef {
   if (el.attrs.type !== 'smbios') throw unsupported(`sysinfo type '${el.attrs.type ?? ''}' is not supported (only 'smbios')`);
-  checkChildren(el, new Set(['bios', 'system', 'baseBoard', 'chassis']), 'sysinfo');
+  checkChildren(el, KIDS_SYSINFO, 'sysinfo');
   const s: SysinfoDef = { type: 'smbios', bios: [], system: [], baseBoard: [], chassis: [] };
   const allowed: Record<string, string[]> = {
     bios: ['vendor', 'version', 'date', 'release'],
@@ -310,7 +250,7 @@ function parseSysinfo(el: El): SysinfoDef {
 }
 
 function parseCpu(el: El, def: DomainDef): void {
-  checkChildren(el, new Set(['topology', 'numa', 'model', 'vendor', 'feature']), 'cpu');
+  checkChildren(el, KIDS_CPU, 'cpu');
   for (const c of el.children) {
     if (c.name === 'model' || c.name === 'vendor' || c.name === 'feature') {
       throw unsupported(`<cpu><${c.name}> is not supported: bhyve always passes the host CPU through`);
@@ -399,7 +339,7 @@ export { diskIndexFromName };
 function parseDisk(el: El): DiskDef {
   const type = oneOf(el.attrs.type ?? 'file', ['file', 'block', 'volume', 'ctl'] as const, 'disk type', true)!;
   const device = oneOf(el.attrs.device ?? 'disk', ['disk', 'cdrom'] as const, 'disk device', true)!;
-  checkChildren(el, new Set(['driver', 'source', 'target', 'readonly', 'shareable', 'serial', 'wwn', 'boot', 'blockio', 'address', 'alias']), 'disk');
+  checkChildren(el, KIDS_DISK, 'disk');
   const target = child(el, 'target');
   if (!target || !target.attrs.dev) throw detail('missing target dev in <disk>');
   const bus = oneOf(target.attrs.bus, ['virtio', 'sata', 'nvme', 'scsi'] as const, `disk '${target.attrs.dev}' bus`, true);
@@ -456,7 +396,7 @@ const CONTROLLER_TYPES: readonly ControllerType[] = ['pci', 'sata', 'usb', 'isa'
 function parseController(el: El): ControllerDef {
   const type = oneOf(el.attrs.type, CONTROLLER_TYPES, 'controller type', true);
   if (!type) throw detail('missing controller type');
-  checkChildren(el, new Set(['address', 'serial', 'alias', 'driver']), 'controller');
+  checkChildren(el, KIDS_CONTROLLER, 'controller');
   const c: ControllerDef = { type, index: el.attrs.index !== undefined ? parseUInt(el.attrs.index, 'controller index', 0xffff) : -1 };
   if (el.attrs.model !== undefined) c.model = el.attrs.model;
   if (el.attrs.ports !== undefined) c.ports = parseUInt(el.attrs.ports, 'controller ports', 0xffff);
@@ -469,7 +409,7 @@ function parseController(el: El): ControllerDef {
 function parseInterface(el: El): InterfaceDef {
   const type = oneOf(el.attrs.type, ['bridge', 'network', 'user', 'ethernet'] as const, 'interface type', true);
   if (!type) throw detail('missing interface type');
-  checkChildren(el, new Set(['mac', 'source', 'model', 'target', 'mtu', 'ip', 'boot', 'address', 'alias']), 'interface');
+  checkChildren(el, KIDS_INTERFACE, 'interface');
   const n: InterfaceDef = { type };
   const mac = child(el, 'mac');
   if (mac) {
@@ -531,7 +471,7 @@ function parseChrSource(el: El, what: string): ChrSource {
 }
 
 function parseSerial(el: El): SerialDef {
-  checkChildren(el, new Set(['source', 'target', 'protocol', 'alias']), 'serial');
+  checkChildren(el, KIDS_SERIAL, 'serial');
   const s: SerialDef = { source: parseChrSource(el, 'serial') };
   const t = child(el, 'target');
   const port = optUInt(t, 'port', 'serial target port', 0xffff);
@@ -540,7 +480,7 @@ function parseSerial(el: El): SerialDef {
 }
 
 function parseConsole(el: El): ConsoleDef {
-  checkChildren(el, new Set(['source', 'target', 'protocol', 'alias']), 'console');
+  checkChildren(el, KIDS_CONSOLE, 'console');
   const c: ConsoleDef = { source: parseChrSource(el, 'console') };
   const t = child(el, 'target');
   if (t?.attrs.type !== undefined) c.targetType = oneOf(t.attrs.type, ['serial', 'virtio'] as const, 'console target type', true);
@@ -550,7 +490,7 @@ function parseConsole(el: El): ConsoleDef {
 }
 
 function parseChannel(el: El): ChannelDef {
-  checkChildren(el, new Set(['source', 'target', 'address', 'alias']), 'channel');
+  checkChildren(el, KIDS_CHANNEL, 'channel');
   const source = parseChrSource(el, 'channel');
   const t = child(el, 'target');
   if (!t || t.attrs.type !== 'virtio') throw unsupported(`channel target type '${t?.attrs.type ?? ''}' is not supported (only 'virtio')`);
@@ -563,7 +503,7 @@ function parseChannel(el: El): ChannelDef {
 
 function parseGraphics(el: El): GraphicsDef {
   if (el.attrs.type !== 'vnc') throw unsupported(`graphics type '${el.attrs.type ?? ''}' is not supported by the bhyve driver (only 'vnc')`);
-  checkChildren(el, new Set(['listen']), 'graphics');
+  checkChildren(el, KIDS_GRAPHICS, 'graphics');
   const g: GraphicsDef = { type: 'vnc' };
   if (el.attrs.port !== undefined) {
     const p = el.attrs.port.trim();
@@ -583,7 +523,7 @@ function parseGraphics(el: El): GraphicsDef {
 }
 
 function parseVideo(el: El): VideoDef {
-  checkChildren(el, new Set(['model', 'driver', 'address', 'alias']), 'video');
+  checkChildren(el, KIDS_VIDEO, 'video');
   const m = child(el, 'model');
   const type = oneOf(m?.attrs.type ?? 'gop', ['gop'] as const, 'video model', true)!;
   const v: VideoDef = { model: { type } };
@@ -600,7 +540,7 @@ function parseVideo(el: El): VideoDef {
 }
 
 function parseInput(el: El): InputDef {
-  checkChildren(el, new Set(['address', 'alias']), 'input');
+  checkChildren(el, KIDS_INPUT, 'input');
   const type = oneOf(el.attrs.type, ['tablet', 'mouse', 'keyboard'] as const, 'input type', true);
   if (!type) throw detail('missing input type');
   const bus = oneOf(el.attrs.bus ?? 'usb', ['usb', 'virtio', 'ps2'] as const, 'input bus', true)!;
@@ -608,7 +548,7 @@ function parseInput(el: El): InputDef {
 }
 
 function parseSound(el: El): SoundDef {
-  checkChildren(el, new Set(['audio', 'address', 'alias']), 'sound');
+  checkChildren(el, KIDS_SOUND, 'sound');
   const model = oneOf(el.attrs.model, ['ich7'] as const, 'sound model', true);
   if (!model) throw detail('missing sound model');
   const s: SoundDef = { model };
@@ -619,7 +559,7 @@ function parseSound(el: El): SoundDef {
 }
 
 function parseAudio(el: El): AudioDef {
-  checkChildren(el, new Set(['input', 'output']), 'audio');
+  checkChildren(el, KIDS_AUDIO, 'audio');
   const type = oneOf(el.attrs.type, ['oss', 'none'] as const, 'audio type', true);
   if (!type) throw detail('missing audio type');
   const a: AudioDef = { id: parseUInt(el.attrs.id ?? '', 'audio id'), type };
@@ -631,7 +571,7 @@ function parseAudio(el: El): AudioDef {
 }
 
 function parseRng(el: El): RngDef {
-  checkChildren(el, new Set(['backend', 'address', 'alias']), 'rng');
+  checkChildren(el, KIDS_RNG, 'rng');
   const model = oneOf(el.attrs.model, ['virtio', 'virtio-transitional', 'virtio-non-transitional'] as const, 'rng model');
   if (model !== 'virtio') throw unsupported(`rng model '${el.attrs.model ?? ''}' is not supported by the bhyve driver (only 'virtio')`);
   const b = child(el, 'backend');
@@ -646,7 +586,7 @@ function parseRng(el: El): RngDef {
 }
 
 function parseFilesystem(el: El): FilesystemDef {
-  checkChildren(el, new Set(['source', 'target', 'readonly', 'driver', 'address', 'alias']), 'filesystem');
+  checkChildren(el, KIDS_FILESYSTEM, 'filesystem');
   const type = oneOf(el.attrs.type ?? 'mount', ['mount', 'bind'] as const, 'filesystem type', true)!;
   const src = child(el, 'source');
   const tgt = child(el, 'target');
@@ -665,7 +605,7 @@ function parseHostdev(el: El): HostdevDef {
   if (el.attrs.mode !== 'subsystem' || el.attrs.type !== 'pci') {
     throw unsupported(`hostdev mode '${el.attrs.mode ?? ''}' type '${el.attrs.type ?? ''}' is not supported (only subsystem pci)`);
   }
-  checkChildren(el, new Set(['source', 'address', 'boot', 'alias', 'driver']), 'hostdev');
+  checkChildren(el, KIDS_HOSTDEV, 'hostdev');
   const src = child(el, 'source');
   const sa = src && child(src, 'address');
   if (!sa) throw detail('missing source address in <hostdev>');
@@ -739,7 +679,7 @@ function escapeAttrDq(s: string): string { return escapeText(s).replace(/"/g, '&
  * unsupported; never returns a partial definition.
  */
 export function parseDomainXML(xml: string): DomainDef {
-  const root = parseTree(xml);
+  const root = readXMLTree(xml);
   if (root.name !== 'domain') throw xmlError(`XML error: expected root element <domain>, found <${root.name}>`);
   const type = root.attrs.type;
   if (!type) throw detail('missing domain type attribute');
@@ -784,13 +724,14 @@ export function parseDomainXML(xml: string): DomainDef {
       case 'memory': def.memory = sizeKiB(c, '<memory>'); sawMemory = true; break;
       case 'currentMemory': def.currentMemory = sizeKiB(c, '<currentMemory>'); break;
       case 'memoryBacking':
-        checkChildren(c, new Set(['locked']), 'memoryBacking');
+        checkChildren(c, KIDS_MEMORYBACKING, 'memoryBacking');
         if (child(c, 'locked')) def.memoryLocked = true;
         break;
       case 'memtune': def.memtune = parseMemtune(c); break;
       case 'blkiotune': def.blkiotune = parseBlkiotune(c); break;
       case 'vcpu':
         def.vcpu = parseUInt(c.text, '<vcpu>', 65535);
+        if (def.vcpu === 0) throw detail("invalid value '0' for <vcpu>: a domain needs at least one vCPU");
         if (c.attrs.placement !== undefined) def.vcpuPlacement = oneOf(c.attrs.placement, ['static', 'auto'] as const, 'vcpu placement');
         if (c.attrs.current !== undefined) def.vcpuCurrent = parseUInt(c.attrs.current, 'vcpu current', 65535);
         break;

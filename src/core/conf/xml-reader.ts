@@ -1,0 +1,188 @@
+/**
+ * readXMLTree(xml): a strict, single-pass XML reader for domain XML — the
+ * conversion hot path (≥ 20 000 documents/s is the goal, see bench/).
+ *
+ * Safety rules (checked before any tree is built):
+ *  - size limit MAX_XML_BYTES (10 MiB), checked first;
+ *  - nesting deeper than MAX_XML_DEPTH (256) is refused;
+ *  - '<!' may only open a comment or a CDATA section: any DOCTYPE / ENTITY
+ *    declaration is refused, so there is no entity expansion (billion laughs)
+ *    and no external entity (XXE) — only the five predefined entities and
+ *    character references are decoded.
+ * Whitespace-only text is kept only in leaf elements (indentation is dropped).
+ * Well-formedness is enforced while reading: names, quoted attributes without
+ * '<', no duplicate attribute, '&' only as a valid reference, matching end
+ * tags, one root, nothing but whitespace/comments/PIs outside it.
+ *
+ * When the reader finds a document malformed, fast-xml-parser's XMLValidator
+ * (a well-kept, independent checker) is asked for the line/column diagnosis, so
+ * the user sees a precise message; the reader's own message is the fallback.
+ * test/unit/xml-reader.test.ts checks that both agree on accept/reject over
+ * mutated corpus documents.
+ */
+import { XMLValidator } from 'fast-xml-parser';
+import { VirError } from '../errors';
+
+export const MAX_XML_BYTES = 10 * 1024 * 1024;
+/** deeper nesting than this is refused (keeps every later recursive walk bounded) */
+export const MAX_XML_DEPTH = 256;
+
+/** A parsed element in document order. */
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
+
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
+/** an '&' that does not start a valid reference */
+const BAD_AMP_RE = /&(?!(?:lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);)/;
+const NAME = '[A-Za-z_:\\u00C0-\\uFFFF][-A-Za-z0-9_:.\\u00B7\\u00C0-\\uFFFF]*';
+const TAG_NAME_RE = new RegExp(NAME, 'y');
+/** one attribute, whitespace first; values may not contain '<' */
+const ATTR_RE = new RegExp(`\\s+(${NAME})\\s*=\\s*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
+const TAG_END_RE = /\s*(\/?)>/y;
+const END_TAG_RE = new RegExp(`</(${NAME})\\s*>`, 'y');
+
+function xmlError(msg: string): VirError {
+  return new VirError('VIR_ERR_XML_ERROR', `XML error: ${msg}`);
+}
+
+function decode(s: string, where: string): string {
+  if (s.indexOf('&') < 0) return s;
+  if (BAD_AMP_RE.test(s)) throw new Malformed(`invalid entity or '&' in ${where}`);
+  return s.replace(ENTITY_RE, (_m, e: string) => {
+    if (e[0] === '#') {
+      const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Malformed(`invalid character reference in ${where}`);
+      return String.fromCodePoint(cp);
+    }
+    return XML_ENTITIES[e];
+  });
+}
+
+class Malformed extends Error {}
+
+function refuseHostile(xml: string): void {
+  if (typeof xml !== 'string') throw xmlError('document is not a string');
+  // UTF-8 takes at least one byte per UTF-16 unit: only long strings need the exact count
+  if (xml.length > MAX_XML_BYTES || (xml.length > MAX_XML_BYTES / 3 && Buffer.byteLength(xml, 'utf8') > MAX_XML_BYTES)) {
+    throw xmlError(`document is larger than the ${MAX_XML_BYTES / 1048576} MiB limit`);
+  }
+  for (let at = xml.indexOf('<!'); at >= 0; at = xml.indexOf('<!', at + 2)) {
+    if (!xml.startsWith('<!--', at) && !xml.startsWith('<![CDATA[', at)) {
+      throw xmlError('DOCTYPE and ENTITY declarations are not allowed in domain XML');
+    }
+  }
+}
+
+function read(xml: string): XmlElement {
+  let root: XmlElement | undefined;
+  const stack: XmlElement[] = [];
+  const contentStart: number[] = [];
+  let i = 0;
+  const n = xml.length;
+  while (i < n) {
+    const lt = xml.indexOf('<', i);
+    const textEnd = lt < 0 ? n : lt;
+    // whitespace between tags (indentation) is skipped without building strings
+    let k = i;
+    while (k < textEnd) {
+      const w = xml.charCodeAt(k);
+      if (w !== 32 && w !== 10 && w !== 9 && w !== 13) break;
+      k++;
+    }
+    if (k < textEnd) {
+      if (stack.length === 0) throw new Malformed('text outside the root element');
+      const top = stack[stack.length - 1];
+      const t = decode(xml.slice(i, textEnd), `<${top.name}>`);
+      top.text = top.text === '' ? t : top.text + t;
+    }
+    if (lt < 0) break;
+    const c = xml.charCodeAt(lt + 1);
+    if (c === 63 /* ? */) {
+      const e = xml.indexOf('?>', lt + 2);
+      if (e < 0) throw new Malformed('unterminated processing instruction');
+      if (xml.startsWith('<?xml', lt) && /[\s?]/.test(xml[lt + 5] ?? '') && lt !== 0 && xml.slice(0, lt).trim() !== '') {
+        throw new Malformed('XML declaration not at the start of the document');
+      }
+      i = e + 2;
+      continue;
+    }
+    if (c === 33 /* ! */) {
+      if (xml.startsWith('<!--', lt)) {
+        const e = xml.indexOf('-->', lt + 4);
+        if (e < 0) throw new Malformed('unterminated comment');
+        i = e + 3;
+        continue;
+      }
+      // refuseHostile() admitted only comments and CDATA
+      const e = xml.indexOf(']]>', lt + 9);
+      if (e < 0) throw new Malformed('unterminated CDATA section');
+      if (stack.length === 0) throw new Malformed('CDATA outside the root element');
+      const top = stack[stack.length - 1];
+      top.text += xml.slice(lt + 9, e);
+      i = e + 3;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      END_TAG_RE.lastIndex = lt;
+      const m = END_TAG_RE.exec(xml);
+      if (m === null) throw new Malformed('malformed end tag');
+      const top = stack.pop();
+      if (!top || top.name !== m[1]) throw new Malformed(`end tag </${m[1]}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
+      const start = contentStart.pop()!;
+      if (top.text === '' && top.children.length === 0 && start < lt) top.text = xml.slice(start, lt);
+      i = END_TAG_RE.lastIndex;
+      continue;
+    }
+    // start tag: name, then attributes one by one (sticky regexes), then '>' or '/>'
+    TAG_NAME_RE.lastIndex = lt + 1;
+    const nm = TAG_NAME_RE.exec(xml);
+    if (nm === null) throw new Malformed('malformed start tag');
+    const el: XmlElement = { name: nm[0], attrs: {}, children: [], text: '' };
+    let at = TAG_NAME_RE.lastIndex;
+    for (;;) {
+      ATTR_RE.lastIndex = at;
+      const a = ATTR_RE.exec(xml);
+      if (a === null) break;
+      at = ATTR_RE.lastIndex;
+      if (Object.prototype.hasOwnProperty.call(el.attrs, a[1])) throw new Malformed(`duplicate attribute '${a[1]}' on <${el.name}>`);
+      const v = decode(a[2] ?? a[3], `attribute '${a[1]}'`);
+      // an attribute called __proto__ must stay a plain data property
+      if (a[1] === '__proto__') Object.defineProperty(el.attrs, a[1], { value: v, enumerable: true, writable: true, configurable: true });
+      else el.attrs[a[1]] = v;
+    }
+    TAG_END_RE.lastIndex = at;
+    const te = TAG_END_RE.exec(xml);
+    if (te === null) throw new Malformed(`malformed start tag <${el.name}>`);
+    if (stack.length > 0) stack[stack.length - 1].children.push(el);
+    else if (root) throw new Malformed('more than one root element');
+    else root = el;
+    i = TAG_END_RE.lastIndex;
+    if (te[1] !== '/') {
+      if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
+      stack.push(el);
+      contentStart.push(i);
+    }
+  }
+  if (stack.length > 0) throw new Malformed(`unclosed element <${stack[stack.length - 1].name}>`);
+  if (!root) throw new Malformed('no root element');
+  return root;
+}
+
+/** Read a document into its element tree, or throw VIR_ERR_XML_ERROR. */
+export function readXMLTree(xml: string): XmlElement {
+  refuseHostile(xml);
+  try {
+    return read(xml);
+  } catch (e) {
+    if (!(e instanceof Malformed)) throw e;
+    const v = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+    if (v !== true) throw xmlError(`malformed XML at line ${v.err.line}, column ${v.err.col}: ${v.err.msg}`);
+    throw xmlError(`malformed XML: ${e.message}`);
+  }
+}
