@@ -635,17 +635,23 @@ tty_backend_open(const char *path)
 		return 0;
 	}
 	if (sim_nmdm_socket(path, con_sock, sizeof(con_sock)) == 0) {
+		/* bind under a temporary name and rename once listening, so the node
+		 * appears ready: a client never meets a bound but unlistened socket */
 		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-		if (strlen(con_sock) >= sizeof(sa.sun_path)) {
+		if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%ld", con_sock,
+		    (long)getpid()) >= sizeof(sa.sun_path)) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		strcpy(sa.sun_path, con_sock);
-		unlink(con_sock); /* a stale node from a bhyve that was killed */
+		unlink(sa.sun_path);
 		con_lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (con_lfd < 0 || bind(con_lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-		    listen(con_lfd, 1) != 0)
+		    listen(con_lfd, 1) != 0 || rename(sa.sun_path, con_sock) != 0) {
+			int e = errno;
+			unlink(sa.sun_path);
+			errno = e;
 			return -1;
+		}
 		con_kind = CON_LISTEN;
 		return 0;
 	}

@@ -10,7 +10,7 @@
 //   isLockHeld(path) -> boolean                    flock(2) probe, never blocks
 //   VmHandle: name, statDescriptions(), statsSync(vcpu, out), stats(vcpu),
 //     activeCpus(), topology(), injectNmi(vcpu), suspend(how), rtcGet(),
-//     rtcSet(secs), readMemory(gpa, len), destroy(), close()
+//     rtcSet(secs), readMemory(gpa, len), memoryMap(), destroy(), close()
 // Every call that enters the kernel (or the sim's files) except statsSync,
 // statDescriptions, hostInfo and isLockHeld runs on the libuv pool and returns
 // a promise; those four are a memory read / one short non-blocking syscall.
@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -146,6 +147,7 @@ class VmHandle : public Napi::ObjectWrap<VmHandle> {
       InstanceMethod<&VmHandle::RtcGet>("rtcGet"),
       InstanceMethod<&VmHandle::RtcSet>("rtcSet"),
       InstanceMethod<&VmHandle::ReadMemory>("readMemory"),
+      InstanceMethod<&VmHandle::MemoryMap>("memoryMap"),
       InstanceMethod<&VmHandle::Destroy>("destroy"),
       InstanceMethod<&VmHandle::Close>("close"),
     });
@@ -385,6 +387,45 @@ class VmHandle : public Napi::ObjectWrap<VmHandle> {
       }
     }, [](Napi::Env env, Job& j) -> Napi::Value {
       return Napi::Buffer<char>::Copy(env, j.bytes.data(), j.bytes.size());
+    });
+  }
+
+  // memoryMap() -> [{gpa, len, segid, segoff, prot, flags, segment}] from the
+  // kernel (vm_mmap_getnext + vm_get_memseg; segment "" = guest RAM), usable
+  // from a process that did not set the memory up.
+  Napi::Value MemoryMap(const Napi::CallbackInfo& info) {
+    return Async(info, "vm_mmap_getnext", -1, [](VmHandle* h, Job& j) {
+      vm_paddr_t gpa = 0;
+      for (;;) {
+        int segid = 0, prot = 0, flags = 0;
+        vm_ooffset_t segoff = 0;
+        size_t len = 0, seglen = 0;
+        char name[64] = "";
+        if (vm_mmap_getnext(h->ctx_, &gpa, &segid, &segoff, &len, &prot, &flags) != 0) {
+          if (errno == ENOENT) return 0;
+          return -1;
+        }
+        if (vm_get_memseg(h->ctx_, segid, &seglen, name, sizeof(name)) != 0) return -1;
+        j.u64.insert(j.u64.end(), {(uint64_t)gpa, (uint64_t)len, (uint64_t)segid, (uint64_t)segoff,
+                                   (uint64_t)prot, (uint64_t)flags});
+        j.strs.emplace_back(name);
+        gpa += len;
+      }
+    }, [](Napi::Env env, Job& j) -> Napi::Value {
+      Napi::Array a = Napi::Array::New(env, j.strs.size());
+      for (size_t i = 0; i < j.strs.size(); i++) {
+        const uint64_t* v = &j.u64[i * 6];
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("gpa", Napi::BigInt::New(env, v[0]));
+        o.Set("len", Napi::BigInt::New(env, v[1]));
+        o.Set("segid", Napi::Number::New(env, (double)v[2]));
+        o.Set("segoff", Napi::BigInt::New(env, v[3]));
+        o.Set("prot", Napi::Number::New(env, (double)v[4]));
+        o.Set("flags", Napi::Number::New(env, (double)v[5]));
+        o.Set("segment", j.strs[i]);
+        a.Set(i, o);
+      }
+      return a;
     });
   }
 

@@ -17,9 +17,13 @@
  *   openVM(name, opts?): Promise<VmHandle>       VIR_ERR_NO_DOMAIN if it does not exist
  *   isLockHeld(path): boolean                     flock(2) probe; missing file = false
  *   nativeBuildDir(): string                      native/build/Release (sim tools live there)
+ *   simConsoleSocket(simRoot, ttyPath): string | undefined
+ *        where the sim bhyve serves a com port given as /dev/nmdm<X>A (or B): the unix
+ *        socket SIMROOT/dev/nmdm<X>B (the other side); undefined if not an nmdm path
+ *   loadVmm(): the raw addon (NativeAddon), for benchmarks; use the functions above
  *   opts = { simRoot?: string }: on the sim backend, the sim root to use for this
  *   call (default env BVIRSH_SIM_ROOT); ignored on FreeBSD. A handle remembers
- *   its VM, so later calls on it need no root.
+ *   its VM, so later calls on it need no root. Sim backend with neither: VIR_ERR_INVALID_ARG.
  *   VmHandle:
  *     name
  *     statDescriptions(): string[]                 index order of this host's vmm.ko
@@ -34,6 +38,9 @@
  *     rtcGet(): Promise<number>  rtcSet(secs): Promise<void>   RTC seconds as the guest's
  *                                                  RTC shows them (see reference §3 RTC)
  *     readMemory(gpa: bigint|number, len): Promise<Buffer>     guest-physical read
+ *     memoryMap(): Promise<MemoryMapping[]>        the kernel's guest mappings (segment '' = RAM)
+ *     memorySize(): Promise<bigint>                guest RAM bytes = sum of RAM mappings
+ *                                                  (0 until the VM's memory is set up)
  *     destroy(): Promise<void>                     vm_destroy; the handle is closed after
  *     close(): void
  * Statistic names are vmm.ko's descriptions; STAT has the ones bvirsh reads.
@@ -65,6 +72,18 @@ export interface HostInfo {
   maxCpu: number;
 }
 
+/** One guest-physical mapping (vm_mmap_getnext + vm_get_memseg). */
+export interface MemoryMapping {
+  gpa: bigint;
+  len: bigint;
+  segid: number;
+  segoff: bigint;
+  prot: number;
+  flags: number;
+  /** '' for guest RAM (sysmem), else the device memory segment's name (bootrom, fbuf…) */
+  segment: string;
+}
+
 /** vmm.ko statistic descriptions bvirsh uses (amd64). */
 export const STAT = {
   RUNTIME: 'vcpu total runtime',
@@ -77,7 +96,7 @@ export const STAT = {
 /** enum vm_suspend_how */
 const SUSPEND_HOW: Record<SuspendReason, number> = { reset: 1, poweroff: 2, halt: 3, triplefault: 4 };
 
-interface NativeHandle {
+export interface NativeHandle {
   readonly name: string;
   statDescriptions(): string[];
   statsSync(vcpu: number, out: BigUint64Array): number;
@@ -89,10 +108,11 @@ interface NativeHandle {
   rtcGet(): Promise<number>;
   rtcSet(secs: number): Promise<void>;
   readMemory(gpa: bigint, len: number): Promise<Buffer>;
+  memoryMap(): Promise<MemoryMapping[]>;
   destroy(): Promise<void>;
   close(): void;
 }
-interface NativeAddon {
+export interface NativeAddon {
   backend: VmmBackend;
   open(name: string, root?: string): Promise<NativeHandle>;
   listVMs(root?: string): Promise<string[]>;
@@ -170,15 +190,36 @@ export function hostInfo(): HostInfo {
   }
 }
 
-export function listVMs(opts: VmmOptions = {}): Promise<string[]> {
+/** On the sim backend a root must be known: the call's, else env BVIRSH_SIM_ROOT. */
+function simRootFor(a: NativeAddon, opts: VmmOptions): string | undefined {
+  if (a.backend !== 'sim') return undefined;
+  const root = opts.simRoot ?? process.env.BVIRSH_SIM_ROOT;
+  if (!root) {
+    throw new VirError(
+      'VIR_ERR_INVALID_ARG',
+      'invalid argument: no simulated host root: pass simRoot or set BVIRSH_SIM_ROOT',
+    );
+  }
+  return root;
+}
+
+export async function listVMs(opts: VmmOptions = {}): Promise<string[]> {
   const a = loadVmm();
-  return call(() => a.listVMs(opts.simRoot));
+  const root = simRootFor(a, opts);
+  return call(() => a.listVMs(root));
+}
+
+export function simConsoleSocket(simRoot: string, ttyPath: string): string | undefined {
+  const m = /^\/dev\/nmdm([^/]+)([AB])$/.exec(ttyPath);
+  if (!m) return undefined;
+  return path.join(simRoot, 'dev', `nmdm${m[1]}${m[2] === 'A' ? 'B' : 'A'}`);
 }
 
 export async function openVM(name: string, opts: VmmOptions = {}): Promise<VmHandle> {
   const a = loadVmm();
+  const root = simRootFor(a, opts);
   const h = await call(
-    () => a.open(name, opts.simRoot),
+    () => a.open(name, root),
     (e) => (e.code === 'ENOENT' ? 'VIR_ERR_NO_DOMAIN' : undefined),
   );
   return new VmHandle(h);
@@ -195,7 +236,9 @@ export function isLockHeld(file: string): boolean {
 
 export class VmHandle {
   private descs?: string[];
-  private readonly buf = new BigUint64Array(64);
+  // reused between statsSync calls; grows to the host's statistics count
+  // (real vmm.ko has array stats such as 'ipis sent to vcpu[N]': hundreds)
+  private buf = new BigUint64Array(16);
 
   constructor(private readonly h: NativeHandle) {}
 
@@ -225,6 +268,10 @@ export class VmHandle {
     let n: number;
     try {
       n = this.h.statsSync(vcpu, this.buf);
+      if (n > this.buf.length) {
+        this.buf = new BigUint64Array(n);
+        n = this.h.statsSync(vcpu, this.buf);
+      }
     } catch (e) {
       throw toVirError(e);
     }
@@ -269,6 +316,16 @@ export class VmHandle {
 
   readMemory(gpa: bigint | number, len: number): Promise<Buffer> {
     return call(() => this.h.readMemory(BigInt(gpa), len));
+  }
+
+  memoryMap(): Promise<MemoryMapping[]> {
+    return call(() => this.h.memoryMap());
+  }
+
+  async memorySize(): Promise<bigint> {
+    let total = 0n;
+    for (const m of await this.memoryMap()) if (m.segment === '') total += m.len;
+    return total;
   }
 
   destroy(): Promise<void> {

@@ -60,7 +60,7 @@ export async function runTool(
 }
 
 /** Poll `probe` until it returns a value other than undefined/false; fail after `ms`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 8000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 15000): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {

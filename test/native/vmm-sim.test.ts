@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { hostInfo, isLockHeld, listVMs, openVM, STAT, VmHandle, vmmBackend } from '../../src/core/vmm';
+import { hostInfo, isLockHeld, listVMs, openVM, simConsoleSocket, STAT, VmHandle, vmmBackend } from '../../src/core/vmm';
 import { VirError } from '../../src/core/errors';
 import { bhyveArgs, cleanupSim, guestStatus, mkSimRoot, Proc, runTool, startTool, waitFor } from './simhost';
 
@@ -54,6 +54,7 @@ async function booted(h: VmHandle): Promise<void> {
 }
 
 describe('native vmm addon + simulated bhyve host', function () {
+  this.timeout(40000);
   afterEach(cleanupSim);
 
   it('reports the simulated backend and host facts', () => {
@@ -63,6 +64,13 @@ describe('native vmm addon + simulated bhyve host', function () {
 
   it('lists no VMs on a fresh host and refuses to open a missing one with errno', async () => {
     const root = mkSimRoot();
+    const saved = process.env.BVIRSH_SIM_ROOT;
+    delete process.env.BVIRSH_SIM_ROOT;
+    try {
+      await assert.rejects(listVMs(), /^VirError: invalid argument: no simulated host root: pass simRoot or set BVIRSH_SIM_ROOT$/);
+    } finally {
+      if (saved !== undefined) process.env.BVIRSH_SIM_ROOT = saved;
+    }
     assert.deepEqual(await listVMs({ simRoot: root }), []);
     await assert.rejects(openVM('web1', { simRoot: root }), (e: VirError) => {
       assert.equal(e.code, 'VIR_ERR_NO_DOMAIN');
@@ -78,6 +86,7 @@ describe('native vmm addon + simulated bhyve host', function () {
     assert.deepEqual(h.statDescriptions(), DESCRIPTIONS);
     assert.deepEqual(await h.activeCpus(), [0, 1]);
     assert.deepEqual(await h.topology(), { sockets: 2, cores: 1, threads: 1, maxcpus: 16 });
+    assert.deepEqual(await h.memoryMap(), [{ gpa: 0n, len: 512n << 20n, segid: 0, segoff: 0n, prot: 7, flags: 0, segment: '' }]);
     const s1 = h.statsSync(1);
     const s2 = await waitFor('vcpu1 runtime to advance', () => {
       const s = h.statsSync(1);
@@ -221,6 +230,11 @@ describe('native vmm addon + simulated bhyve host', function () {
     // the 3..4 GiB hole and untouched RAM read as zeros
     assert.deepEqual(await h.readMemory(3n * 2n ** 30n + 4096n, 16), Buffer.alloc(16));
     assert.deepEqual(await h.topology(), { sockets: 1, cores: 2, threads: 2, maxcpus: 16 });
+    assert.deepEqual(await h.memoryMap(), [
+      { gpa: 0n, len: 3n * 2n ** 30n, segid: 0, segoff: 0n, prot: 7, flags: 0, segment: '' },
+      { gpa: 4n * 2n ** 30n, len: 2n * 2n ** 30n, segid: 0, segoff: 4n * 2n ** 30n, prot: 7, flags: 0, segment: '' },
+    ]);
+    assert.equal(await h.memorySize(), 5n * 2n ** 30n);
     await assert.rejects(h.readMemory(2n ** 40n, 16), (e: VirError) => e.errno === 14);
   });
 
@@ -294,6 +308,39 @@ describe('native vmm addon + simulated bhyve host', function () {
       });
     }
 
+    it('-o config.dump=1 prints the configuration and exits 1', async () => {
+      const root = mkSimRoot();
+      const r = await runTool(root, 'bhyve', ['-c', '2', '-m', '1G', '-u', '-s', '3:1,virtio-rnd', '-o', 'config.dump=1', 'v']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, 'cpus=2\nmemory.size=1G\nrtc.use_localtime=false\nname=v\npci.0.3.1.device=virtio-rnd\n');
+      assert.deepEqual(await listVMs({ simRoot: root }), []);
+    });
+
+    for (const [what, dev, msg] of [
+      ['a missing disk image', '4,virtio-blk,/nonexistent.img', 'Could not open backing file: No such file or directory\n'],
+      ['an unknown block option', '4,virtio-blk,/dev/null,fast', 'Invalid device option "fast"\n'],
+      ['a multicast MAC', '4,virtio-net,tap0,mac=01:00:00:00:00:01', 'Invalid MAC address "01:00:00:00:00:01"\n'],
+      ['passthru without -S', '4,passthru,1/0/0', 'passthru requires guest memory to be wired\n'],
+    ]) {
+      it(`device init refuses ${what} (exit 4)`, async () => {
+        const root = mkSimRoot();
+        const r = await runTool(root, 'bhyve', bhyveArgs('dv', ['-s', dev]));
+        assert.deepEqual([r.code, r.stderr], [4, `${msg}device emulation initialization error: Invalid argument\n`]);
+      });
+    }
+
+    it('bhyveload refuses to run without a disk or host path, and on a bad -m', async () => {
+      const root = mkSimRoot();
+      const r = await runTool(root, 'bhyveload', ['-m', '256M', 'v']);
+      assert.deepEqual([r.code, r.stderr], [1, "bhyveload: no boot disk (-d) or host path (-h): can't load 'kernel'\n"]);
+      const m = await runTool(root, 'bhyveload', ['-m', 'lots', '-h', root, 'v']);
+      assert.deepEqual([m.code, m.stderr], [64, "bhyveload: Invalid memsize 'lots'\n"]);
+      const u = await runTool(root, 'bhyveload', ['-x', 'v']);
+      assert.equal(u.code, 1);
+      assert.match(u.stderr, /^bhyveload: illegal option -- x\nusage: bhyveload /);
+      assert.deepEqual(await listVMs({ simRoot: root }), []);
+    });
+
     it('an unknown emulation fails device init with 4 after the VM was created, as bhyve does', async () => {
       const root = mkSimRoot();
       const r = await runTool(root, 'bhyve', bhyveArgs('dev1', ['-s', '5,virtio-foo']));
@@ -330,7 +377,10 @@ describe('native vmm addon + simulated bhyve host', function () {
     const root = mkSimRoot();
     const { p, h } = await boot(root, 'con1', ['-l', 'com1,/dev/nmdm-con1A'], { BVIRSH_SIM_GUEST: 'boot-ms=100' });
     await booted(h);
-    const sock = path.join(root, 'dev/nmdm-con1B');
+    const sock = simConsoleSocket(root, '/dev/nmdm-con1A')!;
+    assert.equal(sock, path.join(root, 'dev/nmdm-con1B'));
+    assert.equal(simConsoleSocket(root, '/dev/nmdm7B'), path.join(root, 'dev/nmdm7A'));
+    assert.equal(simConsoleSocket(root, '/dev/ttyu0'), undefined);
     const c = net.connect(sock);
     let text = '';
     c.on('data', (d) => (text += d.toString()));
@@ -360,6 +410,30 @@ describe('native vmm addon + simulated bhyve host', function () {
       assert.equal((await p.exited).code, status, p.err());
     });
   }
+
+  it('takes its whole configuration from -k, and serves com1 on tcp=', async () => {
+    const root = mkSimRoot();
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const conf = path.join(root, 'kv1.conf');
+    fs.writeFileSync(conf, `# a flat bhyve config\nname=kv1\ncpus=4\ncores=2\nmemory.size=256M\nlpc.bootrom=/dev/null\nlpc.com1.path=tcp=127.0.0.1:${port}\n`);
+    const p = startTool(root, 'bhyve', ['-k', conf], { BVIRSH_SIM_GUEST: 'boot-ms=50' });
+    const h = await waitFor('VM kv1', async () => (await listVMs({ simRoot: root })).includes('kv1') && openVM('kv1', { simRoot: root }));
+    await booted(h);
+    assert.deepEqual(await h.topology(), { sockets: 2, cores: 2, threads: 1, maxcpus: 16 });
+    assert.equal(await h.memorySize(), 256n << 20n);
+    const c = net.connect(port, '127.0.0.1');
+    let text = '';
+    c.on('data', (d) => (text += d.toString()));
+    await waitFor('login prompt over TCP', () => text.endsWith('login: '));
+    c.destroy();
+    p.child.kill('SIGTERM');
+    assert.equal((await p.exited).code, 1);
+  });
 
   it('a guest with acpi=ignore does not power off on SIGTERM', async () => {
     const root = mkSimRoot();

@@ -22,7 +22,7 @@ static int checks;
 } while (0)
 
 static struct vmctx *ctx;
-static volatile int stop;
+static int stop; /* atomic */
 
 static void *
 writer(void *arg)
@@ -30,7 +30,7 @@ writer(void *arg)
 	uint64_t vals[2][SIMSTAT_COUNT];
 	(void)arg;
 	memset(vals, 0, sizeof(vals));
-	for (uint64_t n = 1; !stop; n++) {
+	for (uint64_t n = 1; !__atomic_load_n(&stop, __ATOMIC_ACQUIRE); n++) {
 		for (int c = 0; c < 2; c++)
 			for (int i = 0; i < SIMSTAT_COUNT; i++)
 				vals[c][i] = n * (uint64_t)(i + 1);
@@ -100,6 +100,21 @@ main(int argc, char **argv)
 	CHECK(vm_get_lowmem_size(ctx) == 3UL << 30 && vm_get_highmem_size(ctx) == 2UL << 30);
 	CHECK(vm_setup_memory(ctx, 5UL << 30, VM_MMAP_ALL) == 0);
 	CHECK(vm_setup_memory(ctx, 1UL << 30, VM_MMAP_ALL) == -1 && errno == EINVAL);
+	{
+		vm_paddr_t gpa = 0;
+		vm_ooffset_t off;
+		int seg, prot, flags;
+		size_t len;
+		char nm[8] = "x";
+		CHECK(vm_mmap_getnext(ctx, &gpa, &seg, &off, &len, &prot, &flags) == 0 && gpa == 0 && len == 3UL << 30);
+		gpa += len;
+		CHECK(vm_mmap_getnext(ctx, &gpa, &seg, &off, &len, &prot, &flags) == 0 &&
+		    gpa == 4UL << 30 && len == 2UL << 30 && off == (vm_ooffset_t)(4UL << 30));
+		gpa += len;
+		CHECK(vm_mmap_getnext(ctx, &gpa, &seg, &off, &len, &prot, &flags) == -1 && errno == ENOENT);
+		CHECK(vm_get_memseg(ctx, VM_SYSMEM, &len, nm, sizeof(nm)) == 0 && len == 6UL << 30 && nm[0] == '\0');
+		CHECK(vm_get_memseg(ctx, 1, &len, nm, sizeof(nm)) == 0 && len == 0);
+	}
 	CHECK(vm_map_gpa(ctx, 0, 4096) != NULL);
 	CHECK(vm_map_gpa(ctx, (3UL << 30) + 4096, 16) == NULL); /* the hole */
 	CHECK(vm_map_gpa(ctx, (4UL << 30), 16) != NULL);
@@ -143,7 +158,7 @@ main(int argc, char **argv)
 	CHECK(bad == NULL);
 	pthread_join(r[1], &bad);
 	CHECK(bad == NULL);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	pthread_join(w, NULL);
 
 	/* suspend, then reinit clears it and the vCPUs */

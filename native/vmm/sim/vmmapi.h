@@ -34,6 +34,10 @@ extern "C" {
 #define VM_MAX_NAMELEN 32 /* 15: names of up to 32 characters */
 
 typedef uint64_t vm_paddr_t;
+typedef int64_t vm_ooffset_t;
+
+#define VM_SYSMEM 0 /* the guest RAM segment */
+#define VM_MEMMAP_F_WIRED 0x01
 
 enum vm_mmap_style { VM_MMAP_NONE, VM_MMAP_ALL, VM_MMAP_SPARSE };
 
@@ -80,6 +84,13 @@ int vm_parse_memsize(const char *opt, size_t *memsize);
 int vm_setup_memory(struct vmctx *ctx, size_t len, enum vm_mmap_style s);
 void *vm_map_gpa(struct vmctx *ctx, vm_paddr_t gaddr, size_t len);
 size_t vm_get_lowmem_size(struct vmctx *ctx);
+/* The kernel's view, usable from any process: the mapping at or above *gpa;
+ * -1/ENOENT past the last one. */
+int vm_mmap_getnext(struct vmctx *ctx, vm_paddr_t *gpa, int *segid,
+    vm_ooffset_t *segoff, size_t *len, int *prot, int *flags);
+/* Segment `ident`: its length (0 if not allocated) and name ("" = RAM). */
+int vm_get_memseg(struct vmctx *ctx, int ident, size_t *lenp, char *name,
+    size_t namesiz);
 size_t vm_get_highmem_size(struct vmctx *ctx);
 
 int vm_set_topology(struct vmctx *ctx, uint16_t sockets, uint16_t cores,

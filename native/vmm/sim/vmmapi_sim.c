@@ -539,6 +539,52 @@ vm_map_gpa(struct vmctx *ctx, vm_paddr_t gaddr, size_t len)
 	return NULL;
 }
 
+int
+vm_mmap_getnext(struct vmctx *ctx, vm_paddr_t *gpa, int *segid,
+    vm_ooffset_t *segoff, size_t *len, int *prot, int *flags)
+{
+	uint64_t size, low, high;
+	if (!alive(ctx))
+		return -1;
+	size = __atomic_load_n(&ctx->meta->memsize, __ATOMIC_ACQUIRE);
+	low = size > SIM_LOWMEM_LIMIT ? SIM_LOWMEM_LIMIT : size;
+	high = size - low;
+	/* RAM is mapped as bhyve's vm_setup_memory does: [0, low) at segment
+	 * offset 0 and, above 3 GiB of RAM, [4 GiB, 4 GiB + high) at offset 4 GiB */
+	if (size != 0 && *gpa == 0) {
+		*len = low;
+	} else if (high != 0 && *gpa <= SIM_HIGHMEM_BASE) {
+		*gpa = SIM_HIGHMEM_BASE;
+		*len = high;
+	} else {
+		errno = ENOENT;
+		return -1;
+	}
+	*segid = VM_SYSMEM;
+	*segoff = (vm_ooffset_t)*gpa;
+	*prot = PROT_READ | PROT_WRITE | PROT_EXEC;
+	*flags = 0;
+	return 0;
+}
+
+int
+vm_get_memseg(struct vmctx *ctx, int ident, size_t *lenp, char *name, size_t namesiz)
+{
+	uint64_t size;
+	if (!alive(ctx))
+		return -1;
+	if (ident < 0 || ident >= 8) {
+		errno = EINVAL;
+		return -1;
+	}
+	size = __atomic_load_n(&ctx->meta->memsize, __ATOMIC_ACQUIRE);
+	*lenp = ident == VM_SYSMEM && size != 0 ?
+	    (size > SIM_LOWMEM_LIMIT ? SIM_HIGHMEM_BASE + (size - SIM_LOWMEM_LIMIT) : size) : 0;
+	if (name != NULL && namesiz > 0)
+		name[0] = '\0';
+	return 0;
+}
+
 size_t
 vm_get_lowmem_size(struct vmctx *ctx)
 {
