@@ -159,6 +159,10 @@ export abstract class BaseCommand extends Command {
     if (isVirError(err)) {
       const lines = [err.message, err.detail].filter((l): l is string => !!l);
       process.stderr.write(lines.map((l) => `error: ${l}\n`).join(''));
+      // --json: scripts still get one document on stdout
+      if (this.jsonEnabled()) {
+        process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, detail: err.detail ?? null } }, null, 2)}\n`);
+      }
       process.exitCode = 1;
       return;
     }

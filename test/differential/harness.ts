@@ -13,12 +13,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, type Result } from '../helpers/cli';
 
-export const ROOT = resolve(__dirname, '..', '..', '..');
+export { runInProcess, words, type Result } from '../helpers/cli';
+
 export const BIN = join(ROOT, 'bin', 'run.js');
 
-export interface Result { stdout: string; stderr: string; status: number }
 
 export function virshAvailable(): boolean {
   const r = spawnSync('virsh', ['--version'], { encoding: 'utf8' });
@@ -64,48 +65,6 @@ export async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promis
 /** Values the test driver takes from the clock: dominfo's and vcpuinfo's CPU time. */
 export function maskClock(s: string): string {
   return s.replace(/^(CPU time:\s+)\d+\.\d+s$/gm, '$1<clock>s');
-}
-
-/** Split a virsh-style line into argv (plain words and '…' quotes are all the cases use). */
-export function words(cmd: string): string[] {
-  return (cmd.match(/'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^'(.*)'$/, '$1'));
-}
-
-/**
- * A sequence of commands in one process, through oclif's command loader and
- * the CLI session (the state persists between commands, as in virsh 'a; b').
- */
-export async function runInProcess(uri: string, commands: string[], cwd: string, opts: { readonly?: boolean; quiet?: boolean } = {}): Promise<Result> {
-  const { Config } = await import('@oclif/core');
-  const { session } = await import('../../src/cli/session');
-  const config = await Config.load(ROOT);
-  await session.close();
-  session.options = { uri, readonly: !!opts.readonly, quiet: !!opts.quiet };
-  let stdout = '';
-  let stderr = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  const prevCwd = process.cwd();
-  let status = 0;
-  process.chdir(cwd);
-  (process.stdout as unknown as { write: unknown }).write = (c: string | Uint8Array): boolean => { stdout += c.toString(); return true; };
-  (process.stderr as unknown as { write: unknown }).write = (c: string | Uint8Array): boolean => { stderr += c.toString(); return true; };
-  try {
-    for (const line of commands) {
-      const [id, ...argv] = words(line);
-      process.exitCode = 0;
-      await config.runCommand(id, argv);
-      status = Number(process.exitCode ?? 0);
-    }
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-    process.exitCode = 0;
-    process.chdir(prevCwd);
-    await session.close();
-    session.options = { readonly: false, quiet: false };
-  }
-  return { stdout, stderr, status };
 }
 
 /**

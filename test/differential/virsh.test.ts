@@ -50,18 +50,15 @@ const COMMON = [
     const cases = (uri: () => string, extra: string[]): Array<{ uri: () => string; cmd: string }> =>
       [...extra].map((cmd) => ({ uri, cmd }));
     it('test:///default', async () => {
-      const list = cases(() => 'test:///default', ['list --all', 'dominfo test', 'domstate test --reason', 'dumpxml test',
-        'vcpuinfo test', 'dommemstat test', 'domblklist test --details', 'domiflist test', 'nodeinfo', 'version',
-        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'dominfo --domain test',
-        'define bad.xml', 'define missing.xml', 'destroy test', 'domname 1', 'domuuid 1', 'domid test']);
-      const results = await pool(list, 3, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
+      const list = cases(() => 'test:///default', ['list --all', 'dominfo test', 'dumpxml test', 'vcpuinfo test',
+        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test']);
+      const results = await pool(list, 2, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
       for (const r of results) same(r.ours, r.theirs, r.c.cmd);
     });
     it('a node XML with several domains', async () => {
-      const list = cases(() => nodeURI, ['list --all', 'list --state-paused', 'dominfo web1', 'dominfo off1',
-        'dumpxml web1', 'domblklist web1 --details', 'domiflist web1', 'nodeinfo', 'capabilities', 'vcpuinfo off1',
-        'dommemstat off1', 'undefine tr1', 'start web1']);
-      const results = await pool(list, 3, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
+      const list = cases(() => nodeURI, ['list --all', 'dominfo off1', 'domblklist web1 --details', 'capabilities',
+        'dommemstat off1', 'undefine tr1']);
+      const results = await pool(list, 2, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
       for (const r of results) same(r.ours, r.theirs, r.c.cmd);
     });
   });

@@ -170,8 +170,9 @@ describe('native.ts: domainXMLToNative', () => {
       '/usr/sbin/bhyveload -m 512 -d /vm/disk.img vm1\n' +
       "/usr/sbin/bhyve -c 1 -m 512 -u -H -P -s 0:0,hostbridge -s 2:0,ahci,hd:/vm/disk.img -o 'system.product_name=My Box' vm1");
   });
-  it('rejects formats other than bhyve-argv, both directions', () => {
+  it('rejects other formats in both directions; the reverse direction is the argv parser (i3-parse)', () => {
     virErr(() => domainXMLToNative('qemu-argv', MIN()), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);
     virErr(() => domainXMLFromNative('qemu-argv', 'bhyve -c 1 vm'), 'VIR_ERR_INVALID_ARG', /unsupported config type qemu-argv/);
+    assert.match(domainXMLFromNative('bhyve-argv', 'bhyve -c 1 -H -P -s 0,hostbridge vm'), /^<domain type='bhyve'>\n  <name>vm<\/name>\n/);
   });
 });

@@ -12,7 +12,7 @@
  *     libvirt returns it; virsh ends the output with one). Conversion is a dry
  *     run: NICs get the tap names the domain names (<target dev>) or tapN,
  *     autoport VNC shows port 5900.
- *   domainXMLFromNative(format, config) -> XML   (owned by the argv parser, i3-parse)
+ *   domainXMLFromNative(format, config, opts?) -> XML   (argv parser, from-native.ts / parse.ts)
  *
  * Also exported: formatArgvLines(argv), libvirt's test-suite layout (one word
  * group per line joined by " \\\n"), used by the conformance tests and handy
@@ -22,6 +22,8 @@ import { VirError } from '../errors';
 import { parseDomainXML } from '../conf/xml-parse';
 import { applyBhyveDefaults, BhyveDefaultsOptions } from '../conf/postparse';
 import { buildBhyveCommand, BhyveCommandContext } from './command';
+import { domainXMLFromNative as fromNative } from './from-native';
+import type { ParseBhyveArgvOptions } from './parse';
 
 export const BHYVE_ARGV_FORMAT = 'bhyve-argv';
 
@@ -90,11 +92,8 @@ export function domainXMLToNative(format: string, xml: string, opts: ToNativeOpt
   return plan.loader ? `${formatArgvShell(plan.loader.argv)}\n${bhyve}` : bhyve;
 }
 
-/**
- * PLACEHOLDER for i3-parse: the argv -> XML direction (src/core/bhyve/parse.ts)
- * replaces this body. Until then it reports that the conversion is missing.
- */
-export function domainXMLFromNative(format: string, _config: string): string {
+/** argv -> XML: the argv parser's conversion (from-native.ts; opts: warn callback, MAC/UUID providers). */
+export function domainXMLFromNative(format: string, config: string, opts: ParseBhyveArgvOptions = {}): string {
   checkFormat(format);
-  throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: domainXMLFromNative');
+  return fromNative(format, config, opts);
 }

@@ -19,6 +19,7 @@ import {
 import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
+import { testCPUModelNames } from './cpu-models';
 import { formatTestDomain, parseTestDomain, type TestDomainDef } from './domain-xml';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
 
@@ -239,9 +240,8 @@ class TestDomain implements Domain {
   async getAutostart(): Promise<boolean> { return this.obj().autostart; }
 
   async setAutostart(autostart: boolean): Promise<void> {
-    const o = this.mutable('virDomainSetAutostart');
-    if (!o.persistent) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot set autostart for transient domain');
-    o.autostart = autostart;
+    // libvirt's test driver lets even a transient domain carry the flag
+    this.mutable('virDomainSetAutostart').autostart = autostart;
   }
 
   async getSecurityLabel(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null> {
@@ -329,8 +329,8 @@ class TestDomain implements Domain {
   }
 
   async undefine(): Promise<void> {
+    // the test driver accepts this on a transient domain too (it simply stays transient)
     const o = this.mutable('virDomainUndefineFlags');
-    if (!o.persistent) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot undefine transient domain');
     o.autostart = false;
     o.newDef = undefined;
     if (o.state === DomainState.Shutoff) this.connection.state.remove(o);
@@ -358,6 +358,7 @@ export class TestConnection implements Connection {
   isReadOnly(): boolean { return this.readonly; }
   async getMaxVcpus(): Promise<number> { return 32; }
   async getCapabilities(): Promise<string> { return testCapabilitiesXML(this.state.cells); }
+  async getCPUModelNames(arch: string): Promise<string[]> { return testCPUModelNames(arch); }
   async getNodeInfo(): Promise<NodeInfo> { return { ...this.state.info }; }
 
   async getCPUMap(): Promise<boolean[]> {
