@@ -106,6 +106,9 @@ const COMMON = [
       'list --all', 'shutdown web1', 'list --all', 'resume db1', 'start off1', 'list --all', 'autostart ext1',
       'list --autostart', 'undefine ext1', 'list --all --transient', 'destroy ext1', 'list --all', 'start web1',
       'list --all --name']));
+    it('node XML: the other states (no state, idle, in shutdown, crashed, pmsuspended)', () => seq(nodeURI, [
+      'list --all', 'list --state-other', 'domstate st6 --reason', 'suspend st6', 'resume st7', 'destroy st0',
+      'shutdown st4', 'reboot st2', 'domstate st2 --reason', 'list --all', 'list --inactive --name']));
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',
       'resume test', 'define new.xml', 'create new.xml', 'autostart test', 'autostart --disable test', 'undefine test',
       'reset test', 'reboot test', 'shutdown test', 'start test', 'list --all', 'dominfo test'], { readonly: true }));
