@@ -63,6 +63,15 @@ const COMMON = [
     });
   });
 
+  it('connection failures: missing, foreign and malformed node files, no path', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    writeFileSync(join(dir, 'nodex.xml'), '<nodex/>\n');
+    writeFileSync(join(dir, 'badnode.xml'), '<node\n');
+    const uris = [`test://${join(dir, 'missing.xml')}`, `test://${join(dir, 'nodex.xml')}`, `test://${join(dir, 'badnode.xml')}`, 'test:///'];
+    for (const uri of uris) same(await runBin(uri, ['list'], dir), await runVirsh(uri, 'list', dir), `list on ${uri}`);
+  });
+
   describe('every command, in process (fresh connection per command)', () => {
     const check = async (uri: string, cmds: string[]): Promise<void> => {
       const theirs = await pool(cmds, 3, (c) => runVirsh(uri, c, dir));
