@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, type Result } from '../helpers/cli';
 
-export { runInProcess, words, type Result } from '../helpers/cli';
+export { ROOT, runInProcess, words, type Result } from '../helpers/cli';
 
 export const BIN = join(ROOT, 'bin', 'run.js');
 

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
-import { makeNodeDir, maskClock, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
+import { makeNodeDir, maskClock, ROOT, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
 
 const HAVE_VIRSH = virshAvailable();
 
@@ -118,6 +118,23 @@ const COMMON = [
     it('node XML: the other states (no state, idle, in shutdown, crashed, pmsuspended)', () => seq(nodeURI, [
       'list --all', 'list --state-other', 'domstate st6 --reason', 'suspend st6', 'resume st7', 'destroy st0',
       'shutdown st4', 'reboot st2', 'domstate st2 --reason', 'list --all', 'list --inactive --name']));
+    it('assorted domain XML: define, dumpxml, block/interface lists, boot, lifecycle actions', async () => {
+      const { copyFileSync, readdirSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const fixtures = join(ROOT, 'test', 'differential', 'fixtures');
+      const cmds: string[] = [];
+      for (const f of readdirSync(fixtures).filter((x) => x.endsWith('.xml')).sort()) {
+        copyFileSync(join(fixtures, f), join(dir, f));
+        cmds.push(`define ${f}`);
+      }
+      for (const d of ['bsd1', 'lin1', 'misc1', 'rich']) {
+        cmds.push(`dumpxml ${d}`, `domblklist ${d} --details`, `domiflist ${d}`, `vcpucount ${d}`, `start ${d}`,
+          `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
+          `domstate ${d} --reason`);
+      }
+      cmds.push('list --all');
+      await seq('test:///default', cmds);
+    });
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',
       'resume test', 'define new.xml', 'create new.xml', 'autostart test', 'autostart --disable test', 'undefine test',
       'reset test', 'reboot test', 'shutdown test', 'start test', 'list --all', 'dominfo test'], { readonly: true }));
