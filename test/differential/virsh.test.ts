@@ -18,7 +18,7 @@ function same(ours: Result, theirs: Result, what: string): void {
 /** every command on every domain of a URI */
 function perDomain(doms: string[]): string[] {
   const cmds = ['dominfo', 'domstate', 'domstate --reason', 'domid', 'domuuid', 'dumpxml', 'dumpxml --inactive',
-    'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'dommemstat', 'domblklist',
+    'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'vcpuinfo --pretty', 'dommemstat', 'domblklist',
     'domblklist --details', 'domiflist'];
   return doms.flatMap((d) => cmds.map((c) => `${c} ${d}`));
 }
