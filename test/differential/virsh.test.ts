@@ -118,6 +118,8 @@ const COMMON = [
     it('node XML: the other states (no state, idle, in shutdown, crashed, pmsuspended)', () => seq(nodeURI, [
       'list --all', 'list --state-other', 'domstate st6 --reason', 'suspend st6', 'resume st7', 'destroy st0',
       'shutdown st4', 'reboot st2', 'domstate st2 --reason', 'list --all', 'list --inactive --name']));
+    it('node XML: managed-save images', () => seq(nodeURI, ['dominfo ms1', 'undefine ms1', 'start ms2', 'dominfo ms2',
+      'undefine ms1 --managed-save', 'list --all']));
     it('assorted domain XML: define, dumpxml, block/interface lists, boot, lifecycle actions', async () => {
       const { copyFileSync, readdirSync } = await import('node:fs');
       const { join } = await import('node:path');

@@ -338,9 +338,13 @@ class TestDomain implements Domain {
     o.reason = 'unpaused';
   }
 
-  async undefine(): Promise<void> {
+  async undefine(flags: { managedSave?: boolean } = {}): Promise<void> {
     // the test driver accepts this on a transient domain too (it simply stays transient)
     const o = this.mutable('virDomainUndefineFlags');
+    if (o.managedSave && !flags.managedSave) {
+      throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: Refusing to undefine while domain managed save image exists');
+    }
+    o.managedSave = false;
     o.autostart = false;
     o.newDef = undefined;
     if (o.state === DomainState.Shutoff) this.connection.state.remove(o);
