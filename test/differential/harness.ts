@@ -145,7 +145,9 @@ export function makeNodeDir(): { dir: string; nodeFile: string } {
   </domain>
   <domain file='ext1.xml'/>
 ${[0, 2, 4, 6, 7].map((n) => `  <domain type='test' ${ns}><name>st${n}</name><uuid>0000000${n}-0000-0000-0000-000000000000</uuid>` +
-    `<memory>1024</memory><os><type>hvm</type></os><test:runstate>${n}</test:runstate></domain>\n`).join('')}</node>
+    `<memory>1024</memory><os><type>hvm</type></os><test:runstate>${n}</test:runstate></domain>\n`).join('')}  <domain type='test' ${ns}><name>ms1</name><uuid>00000000-0000-0000-0000-0000000000aa</uuid><memory>1024</memory><os><type>hvm</type></os><test:runstate>5</test:runstate><test:hasmanagedsave/></domain>
+  <domain type='test' ${ns}><name>ms2</name><uuid>00000000-0000-0000-0000-0000000000ab</uuid><memory>1024</memory><os><type>hvm</type></os><test:runstate>5</test:runstate><test:hasmanagedsave/></domain>
+</node>
 `);
   writeFileSync(join(dir, 'new.xml'), `<domain type='test'>
   <name>new1</name>
