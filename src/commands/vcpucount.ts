@@ -18,7 +18,7 @@ export default class Vcpucount extends BaseCommand {
   };
 
   async run(): Promise<Record<string, number>> {
-    this.exclusive('maximum', 'active');
+    this.exclusive('active', 'maximum');
     this.exclusive('live', 'config');
     this.exclusive('current', 'live');
     this.exclusive('current', 'config');
