@@ -46,14 +46,11 @@ export default class List extends BaseCommand {
       if (a.id >= 0 || b.id >= 0) return a.id >= 0 ? -1 : 1;
       return a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0;
     });
-    if (f.id) {
-      this.out(rows.filter((r) => r.id >= 0).map((r) => `${r.id}\n`).join(''));
-    } else if (f.uuid && f.name) {
-      this.out(rows.map((r) => `${r.uuid} ${r.name}\n`).join(''));
-    } else if (f.uuid) {
-      this.out(rows.map((r) => `${r.uuid}\n`).join(''));
-    } else if (f.name) {
-      this.out(rows.map((r) => `${r.name}\n`).join(''));
+    if (f.id || f.uuid || f.name) {
+      // virsh prints the asked-for fields in the order uuid, id, name; --id alone skips inactive domains
+      const shown = f.id && !f.uuid && !f.name ? rows.filter((r) => r.id >= 0) : rows;
+      this.out(shown.map((r) => [f.uuid ? r.uuid : undefined, f.id ? (r.id >= 0 ? String(r.id) : '-') : undefined,
+        f.name ? r.name : undefined].filter((x) => x !== undefined).join(' ') + '\n').join(''));
     } else {
       this.out(table(['Id', 'Name', 'State'], rows.map((r) => [r.id >= 0 ? String(r.id) : '-', r.name, r.state]),
         { header: !this.quiet }));

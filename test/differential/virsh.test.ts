@@ -27,7 +27,8 @@ const COMMON = [
   'list', 'list --all', 'list --inactive', 'list --name --all', 'list --uuid --all', 'list --name --uuid --all',
   'list --table --all', 'list --id', 'list --state-running', 'list --state-paused', 'list --state-shutoff',
   'list --all --state-running --state-shutoff', 'list --persistent --all', 'list --transient --all',
-  'list --autostart --all', 'list --no-autostart --all', 'list --table --name', 'list --table --uuid',
+  'list --autostart --all', 'list --no-autostart --all', 'list --id --uuid', 'list --id --uuid --name --all',
+  'list --all --id --name', 'list --all --id', 'list --id --table', 'list --table --name', 'list --table --uuid',
   'nodeinfo', 'hostname', 'uri', 'version', 'capabilities', 'maxvcpus', 'maxvcpus --type test',
   'dominfo nosuch', 'dominfo', 'domstate', 'dumpxml', 'dominfo --domain', 'list --foo',
   'define', 'define missing.xml', 'define bad.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
@@ -83,7 +84,8 @@ const COMMON = [
     };
     it('test:///default', () => check('test:///default', [...COMMON, ...perDomain(['test']), 'domname 1', 'domid 1',
       'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
-      'vcpucount test --live', 'vcpucount test --current']));
+      'vcpucount test --live', 'vcpucount test --current', 'vcpucount test --current --live', 'vcpucount test --config --current',
+      'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));
     it('node XML: running, paused, shut off, transient, file= domains', () => check(nodeURI, [...COMMON,
       ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live']));
   });
