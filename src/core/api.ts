@@ -140,10 +140,12 @@ export interface Domain {
   setAutostart(autostart: boolean): Promise<void>;
   /** virDomainGetSecurityLabel + virNodeGetSecurityModel, as dominfo prints them */
   getSecurityLabel?(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null>;
-  /** domblklist: target and source of each disk */
-  getBlockDevices?(): Promise<Array<{ type: string; device: string; target: string; source: string }>>;
+  /** domblklist: target and source of each disk (inactive: from the persistent definition) */
+  getBlockDevices?(flags?: { inactive?: boolean }): Promise<Array<{ type: string; device: string; target: string; source: string }>>;
   /** domiflist */
-  getInterfaces?(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
+  getInterfaces?(flags?: { inactive?: boolean }): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
+  /** virDomainSetMemoryStatsPeriod (dommemstat --period) */
+  setMemoryStatsPeriod?(period: number, flags?: { live?: boolean; config?: boolean }): Promise<void>;
   /** virDomainGetVcpuPinInfo (config): per vCPU, which host CPUs it may run on */
   getVcpuPinInfo?(): Promise<boolean[][]>;
   getTime?(): Promise<{ seconds: number; nseconds: number }>;

@@ -85,7 +85,8 @@ const COMMON = [
     it('test:///default', () => check('test:///default', [...COMMON, ...perDomain(['test']), 'domname 1', 'domid 1',
       'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
       'vcpucount test --live', 'vcpucount test --current', 'vcpucount test --current --live', 'vcpucount test --config --current',
-      'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));
+      'version --daemon', 'dommemstat test --period -1', 'dommemstat test --period x', 'dommemstat test --period 99999999999', 'dumpxml test --update-cpu', 'dumpxml test --migratable', 'dumpxml test --security-info',
+      'domblklist test --inactive', 'domiflist test --inactive', 'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));
     it('node XML: running, paused, shut off, transient, file= domains', () => check(nodeURI, [...COMMON,
       ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live']));
   });
@@ -124,6 +125,9 @@ const COMMON = [
     it('node XML: the other states (no state, idle, in shutdown, crashed, pmsuspended)', () => seq(nodeURI, [
       'list --all', 'list --state-other', 'domstate st6 --reason', 'suspend st6', 'resume st7', 'destroy st0',
       'shutdown st4', 'reboot st2', 'domstate st2 --reason', 'list --all', 'list --inactive --name']));
+    it('node XML: balloon collection period', () => seq(nodeURI, ['dommemstat web1 --period 5', 'dumpxml web1',
+      'dommemstat off1 --period 3', 'dommemstat db1 --period 7 --config', 'dumpxml db1 --inactive', 'dommemstat web1 --period 0 --live',
+      'dumpxml web1', 'dommemstat off1 --period 2 --live']));
     it('node XML: managed-save images', () => seq(nodeURI, ['dominfo ms1', 'undefine ms1', 'start ms2', 'dominfo ms2',
       'undefine ms1 --managed-save', 'list --all']));
     it('assorted domain XML: define, dumpxml, block/interface lists, boot, lifecycle actions', async () => {

@@ -19,7 +19,7 @@ import {
 import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
-import { formatTestDomain, parseTestDomain, type TestDomainDef } from './domain-xml';
+import { formatTestDomain, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
@@ -186,9 +186,11 @@ class TestDomain implements Domain {
   }
 
   async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
+    // libvirt's test driver knows no host CPU to update a guest CPU from
+    if (flags.updateCpu) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x4) in function testDomainGetXMLDesc');
     const o = this.obj();
     const def = flags.inactive && o.newDef ? o.newDef : o.def;
-    return formatTestDomain(def, flags.inactive ? undefined : o.id);
+    return formatTestDomain(def, flags.inactive ? undefined : o.id, { secure: !!flags.secure });
   }
 
   async getMaxMemory(): Promise<number> { return this.obj().def.memory; }
@@ -263,12 +265,25 @@ class TestDomain implements Domain {
     return { model: 'testSecurity', doi: '', label: 'libvirt-test', enforcing: true };
   }
 
-  async getBlockDevices(): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
-    return this.obj().def.disks.map((d) => ({ ...d }));
+  private oneDef(o: DomainObj, inactive: boolean | undefined): TestDomainDef {
+    return inactive && o.newDef ? o.newDef : o.def;
   }
 
-  async getInterfaces(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
-    return this.obj().def.nets.map((n) => ({ ...n }));
+  async getBlockDevices(flags: { inactive?: boolean } = {}): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
+    return this.oneDef(this.obj(), flags.inactive).disks.map((d) => ({ ...d }));
+  }
+
+  async getInterfaces(flags: { inactive?: boolean } = {}): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
+    return this.oneDef(this.obj(), flags.inactive).nets.map((n) => ({ ...n }));
+  }
+
+  async setMemoryStatsPeriod(period: number, flags: { live?: boolean; config?: boolean } = {}): Promise<void> {
+    const o = this.mutable('virDomainSetMemoryStatsPeriod');
+    if (flags.live) this.requireActive(o);
+    const def = flags.config ? (o.newDef ?? o.def) : o.def;
+    if (!setBalloonPeriod(def, period)) {
+      throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: No memory balloon device configured, can not set the collection period');
+    }
   }
 
   async getTime(): Promise<{ seconds: number; nseconds: number }> {
