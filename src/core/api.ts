@@ -109,6 +109,8 @@ export interface ListAllDomainsFlags {
   other?: boolean;
   autostart?: boolean;
   noAutostart?: boolean;
+  managedSave?: boolean;
+  noManagedSave?: boolean;
 }
 
 export interface ShutdownOptions {
@@ -137,6 +139,8 @@ export interface Domain {
   isPersistent(): Promise<boolean>;
   hasManagedSaveImage(): Promise<boolean>;
   getAutostart(): Promise<boolean>;
+  /** virDomainGetMetadata for <title>/<description>: '' when there is none */
+  getMetadata?(type: 'title' | 'description', flags?: { inactive?: boolean }): Promise<string>;
   setAutostart(autostart: boolean): Promise<void>;
   /** virDomainGetSecurityLabel + virNodeGetSecurityModel, as dominfo prints them */
   getSecurityLabel?(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null>;

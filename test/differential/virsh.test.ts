@@ -28,7 +28,9 @@ const COMMON = [
   'list --table --all', 'list --id', 'list --state-running', 'list --state-paused', 'list --state-shutoff',
   'list --all --state-running --state-shutoff', 'list --persistent --all', 'list --transient --all',
   'list --autostart --all', 'list --no-autostart --all', 'list --id --uuid', 'list --id --uuid --name --all',
-  'list --all --id --name', 'list --all --id', 'list --id --table', 'list --table --name', 'list --table --uuid',
+  'list --all --id --name', 'list --all --id', 'list --id --table', 'list --all --managed-save', 'list --with-managed-save --all',
+  'list --without-managed-save --all', 'list --with-managed-save', 'list --all --title --managed-save', 'list --all --title --name',
+  'list --title --all', 'list --table --name', 'list --table --uuid',
   'nodeinfo', 'hostname', 'uri', 'version', 'capabilities', 'maxvcpus', 'maxvcpus --type test',
   'dominfo nosuch', 'dominfo', 'domstate', 'dumpxml', 'dominfo --domain', 'list --foo',
   'define', 'define missing.xml', 'define bad.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
@@ -144,7 +146,7 @@ const COMMON = [
           `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
           `domstate ${d} --reason`);
       }
-      cmds.push('list --all');
+      cmds.push('list --all', 'list --all --title');
       await seq('test:///default', cmds);
     });
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',

@@ -442,6 +442,11 @@ export function formatTestDomain(def: TestDomainDef, id?: number, opts: { secure
   return formatXML(t, '', new Set(['devices']));
 }
 
+/** <title> or <description> text, '' when absent. */
+export function metadataText(def: TestDomainDef, type: 'title' | 'description'): string {
+  return child(def.tree, type)?.text ?? '';
+}
+
 /** dommemstat --period: <stats period='N'/> on the balloon; false when there is none. */
 export function setBalloonPeriod(def: TestDomainDef, period: number): boolean {
   const balloon = child(child(def.tree, 'devices'), 'memballoon');

@@ -19,7 +19,7 @@ import {
 import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
-import { formatTestDomain, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
+import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
@@ -253,6 +253,10 @@ class TestDomain implements Domain {
   async hasManagedSaveImage(): Promise<boolean> { return this.obj().managedSave; }
   async getAutostart(): Promise<boolean> { return this.obj().autostart; }
 
+  async getMetadata(type: 'title' | 'description', flags: { inactive?: boolean } = {}): Promise<string> {
+    return metadataText(this.oneDef(this.obj(), flags.inactive), type);
+  }
+
   async setAutostart(autostart: boolean): Promise<void> {
     // libvirt's test driver lets even a transient domain carry the flag
     this.mutable('virDomainSetAutostart').autostart = autostart;
@@ -409,6 +413,7 @@ export class TestConnection implements Connection {
           (f.shutoff && s === DomainState.Shutoff) || (f.other && other))) return false;
       }
       if ((f.autostart || f.noAutostart) && !((f.autostart && o.autostart) || (f.noAutostart && !o.autostart))) return false;
+      if ((f.managedSave || f.noManagedSave) && !((f.managedSave && o.managedSave) || (f.noManagedSave && !o.managedSave))) return false;
       return true;
     }).map((o) => this.dom(o));
   }
