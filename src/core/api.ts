@@ -113,9 +113,22 @@ export interface ListAllDomainsFlags {
   noManagedSave?: boolean;
 }
 
+/** virDomainShutdownFlagValues / virDomainRebootFlagValues, by virsh's --mode names */
+export type ShutdownMode = 'acpi' | 'agent' | 'initctl' | 'signal' | 'paravirt';
+
 export interface ShutdownOptions {
   /** bvirsh extension: seconds to wait for the guest before forcing power-off */
   timeout?: number;
+  /** how to ask the guest (virsh --mode); none: the driver's default */
+  mode?: ShutdownMode[];
+}
+
+/** virDomainCreateFlags (start / create) */
+export interface StartFlags {
+  paused?: boolean;
+  autodestroy?: boolean;
+  bypassCache?: boolean;
+  forceBoot?: boolean;
 }
 
 export interface Domain {
@@ -156,10 +169,11 @@ export interface Domain {
   setTime?(time: { seconds: number; nseconds: number } | { sync: true }): Promise<void>;
   injectNMI?(): Promise<void>;
 
-  create(): Promise<void>;
-  destroy(): Promise<void>;
+  create(flags?: StartFlags): Promise<void>;
+  /** graceful: VIR_DOMAIN_DESTROY_GRACEFUL (no SIGKILL) */
+  destroy(flags?: { graceful?: boolean }): Promise<void>;
   shutdown(opts?: ShutdownOptions): Promise<void>;
-  reboot(): Promise<void>;
+  reboot(opts?: { mode?: ShutdownMode[] }): Promise<void>;
   reset(): Promise<void>;
   suspend(): Promise<void>;
   resume(): Promise<void>;
@@ -195,7 +209,7 @@ export interface Connection {
   lookupByID(id: number): Promise<Domain>;
   lookupByUUIDString(uuid: string): Promise<Domain>;
   defineXML(xml: string): Promise<Domain>;
-  createXML(xml: string): Promise<Domain>;
+  createXML(xml: string, flags?: Pick<StartFlags, 'paused' | 'autodestroy'>): Promise<Domain>;
 
   /** virConnectDomainXMLToNative / FromNative (format 'bhyve-argv') */
   domainXMLToNative?(format: string, xml: string): Promise<string>;

@@ -116,6 +116,11 @@ const COMMON = [
       'list --transient --all', 'destroy new1', 'list --all', 'dominfo new1'], { lookupFails: true }));
     it('create a transient domain', () => seq('test:///default', ['create new.xml', 'list --all --transient', 'dominfo new1',
       'autostart new1', 'undefine new1', 'vcpucount new1', 'destroy new1', 'list --all']));
+    it('start/create/shutdown/reboot/destroy flags the test driver takes or refuses', () => seq('test:///default', [
+      'destroy test', 'start test --paused', 'domstate test --reason', 'create new.xml --paused', 'start test --autodestroy',
+      'start test --bypass-cache', 'start test --force-boot', 'destroy test --graceful', 'start test', 'shutdown test --mode bogus',
+      'reboot test --mode acpi,agent', 'reboot test --mode signal', 'shutdown test --mode agent', 'shutdown test --mode acpi,paravirt',
+      'domstate test --reason', 'list --all'], { lookupFails: true }));
     it('refusals and wrong states change nothing', () => seq('test:///default', ['start test', 'resume test',
       'define clash.xml', 'define bad.xml', 'suspend test', 'suspend test', 'destroy test', 'destroy test', 'suspend test',
       'shutdown test', 'reboot test', 'reset test', 'dommemstat test', 'vcpuinfo test', 'vcpucount test', 'domid test',

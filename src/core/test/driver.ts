@@ -14,7 +14,8 @@ import { hostname } from 'node:os';
 import {
   DomainState,
   type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
-  type NodeInfo, type OpenOptions, type VcpuCountFlags, type VcpuInfo, type XMLDescFlags,
+  type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags, type VcpuCountFlags,
+  type VcpuInfo, type XMLDescFlags,
 } from '../api';
 import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
@@ -302,27 +303,33 @@ class TestDomain implements Domain {
     if ('seconds' in time) { o.seconds = time.seconds; o.nseconds = time.nseconds; }
   }
 
-  async create(): Promise<void> {
-    const o = this.mutable('virDomainCreate');
+  async create(flags: StartFlags = {}): Promise<void> {
+    const o = this.mutable(startFlagBits(flags) ? 'virDomainCreateWithFlags' : 'virDomainCreate');
+    // libvirt's test driver takes no start flags (virsh itself handles --force-boot)
+    const bits = startFlagBits({ ...flags, forceBoot: false });
+    if (bits) throw unsupportedFlags(bits, 'testDomainCreateWithFlags');
     if (o.state !== DomainState.Shutoff) {
       throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: domain is already running');
     }
     this.connection.state.startState(o, 'booted');
   }
 
-  async destroy(): Promise<void> {
-    const o = this.mutable('virDomainDestroy');
+  async destroy(flags: { graceful?: boolean } = {}): Promise<void> {
+    const o = this.mutable(flags.graceful ? 'virDomainDestroyFlags' : 'virDomainDestroy');
     this.requireActive(o);
     this.connection.state.stopState(o, 'destroyed');
   }
 
-  async shutdown(): Promise<void> {
-    const o = this.mutable('virDomainShutdown');
+  async shutdown(opts: ShutdownOptions = {}): Promise<void> {
+    const bits = modeBits(opts.mode);
+    const o = this.mutable(bits ? 'virDomainShutdownFlags' : 'virDomainShutdown');
+    if (bits) throw unsupportedFlags(bits, 'testDomainShutdownFlags');
     if (o.state === DomainState.Shutoff) throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: domain '${this.name}' not running`);
     this.lifecycleAction(o, o.def.onPoweroff);
   }
 
-  async reboot(): Promise<void> {
+  async reboot(_opts: { mode?: ShutdownMode[] } = {}): Promise<void> {
+    // every reboot mode is accepted (and means the same) on the test driver
     const o = this.mutable('virDomainReboot');
     this.requireActive(o);
     this.lifecycleAction(o, o.def.onReboot);
@@ -449,8 +456,10 @@ export class TestConnection implements Connection {
     return this.dom(this.state.add(def, true));
   }
 
-  async createXML(xml: string): Promise<Domain> {
+  async createXML(xml: string, flags: Pick<StartFlags, 'paused' | 'autodestroy'> = {}): Promise<Domain> {
     if (this.readonly) throw readOnlyError('virDomainCreateXML');
+    const bits = startFlagBits(flags);
+    if (bits) throw unsupportedFlags(bits, 'testDomainCreateXML');
     const def = parseTestDomain(xml);
     const existing = this.state.checkClash(def, true);
     let obj: DomainObj;
@@ -480,6 +489,20 @@ export class TestConnection implements Connection {
     this.state.refs--;
     if (this.state === sharedDefault && this.state.refs <= 0) sharedDefault = undefined;
   }
+}
+
+const MODE_BITS: Record<ShutdownMode, number> = { acpi: 1, agent: 2, initctl: 4, signal: 8, paravirt: 16 };
+
+function modeBits(modes: ShutdownMode[] = []): number {
+  return modes.reduce((b, m) => b | MODE_BITS[m], 0);
+}
+
+function startFlagBits(f: StartFlags): number {
+  return (f.paused ? 1 : 0) | (f.autodestroy ? 2 : 0) | (f.bypassCache ? 4 : 0) | (f.forceBoot ? 8 : 0);
+}
+
+function unsupportedFlags(bits: number, fn: string): VirError {
+  return new VirError('VIR_ERR_INVALID_ARG', `unsupported flags (0x${bits.toString(16)}) in function ${fn}`);
 }
 
 interface NativeConverter {
