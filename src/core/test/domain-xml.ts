@@ -428,7 +428,6 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
     hasBalloon: !!balloon && attr(balloon, 'model') !== 'none',
     disks, nets, tree, ns,
   };
-  void onCrash;
 }
 
 /** The XML text virsh's dumpxml prints (id only for running domains; graphics
