@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, type Result } from '../helpers/cli';
 
-export { runInProcess, words, type Result } from '../helpers/cli';
+export { ROOT, runInProcess, words, type Result } from '../helpers/cli';
 
 export const BIN = join(ROOT, 'bin', 'run.js');
 
@@ -70,7 +70,7 @@ export function maskClock(s: string): string {
 /**
  * A node XML with domains in every state the test driver can load: running
  * (with disks, a cdrom, NICs, a balloon), paused, shut off, transient, one
- * pulled in by file= reference. Every domain has a fixed UUID and MAC so
+ * pulled in by file= reference, and st0…st7 in the other virDomainState values. Every domain has a fixed UUID and MAC so
  * nothing random differs between virsh and bvirsh.
  */
 export function makeNodeDir(): { dir: string; nodeFile: string } {
@@ -144,6 +144,9 @@ export function makeNodeDir(): { dir: string; nodeFile: string } {
     <test:transient/>
   </domain>
   <domain file='ext1.xml'/>
+${[0, 2, 4, 6, 7].map((n) => `  <domain type='test' ${ns}><name>st${n}</name><uuid>0000000${n}-0000-0000-0000-000000000000</uuid>` +
+    `<memory>1024</memory><os><type>hvm</type></os><test:runstate>${n}</test:runstate></domain>\n`).join('')}  <domain type='test' ${ns}><name>ms1</name><uuid>00000000-0000-0000-0000-0000000000aa</uuid><memory>1024</memory><os><type>hvm</type></os><test:runstate>5</test:runstate><test:hasmanagedsave/></domain>
+  <domain type='test' ${ns}><name>ms2</name><uuid>00000000-0000-0000-0000-0000000000ab</uuid><memory>1024</memory><os><type>hvm</type></os><test:runstate>5</test:runstate><test:hasmanagedsave/></domain>
 </node>
 `);
   writeFileSync(join(dir, 'new.xml'), `<domain type='test'>
