@@ -59,7 +59,9 @@ function reportThrown(err: unknown): number {
   const e = err as { message?: string; code?: string; oclif?: { exit?: number } };
   if (e && e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') return e.oclif.exit;
   const message = (e && e.message) || String(err);
-  process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  // A VirError's second line (the driver's reason), as virsh prints it.
+  const detail = (err as { detail?: string }).detail;
+  process.stderr.write(`error: ${message.split('\n')[0]}\n${detail ? `error: ${detail}\n` : ''}`);
   return 1;
 }
 

@@ -406,7 +406,16 @@ export abstract class Command {
 
   async parse(options?: any, argv: string[] = this.argv): Promise<any> {
     const o = options ?? this.ctor;
-    const opts = { context: this, ...o, flags: aggregateFlags(o.flags, o.baseFlags, o.enableJsonFlag) };
+    // Read each setting as a property (not `...o`): a command class inherits
+    // its args/flags/strict from a parent class, and spreading a class copies
+    // only its own statics.
+    const opts = {
+      context: this,
+      args: o.args,
+      strict: o.strict,
+      '--': o['--'],
+      flags: aggregateFlags(o.flags, o.baseFlags, o.enableJsonFlag),
+    };
     this.argv = [...argv];
     const results = await parse(argv, opts);
     this.parsed = true;
