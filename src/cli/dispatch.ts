@@ -157,10 +157,47 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
 }
 
 /**
+ * Parse-time check of one command of a command string, as virsh checks every
+ * command of a line before running any: its options are parsed (unknown
+ * option, missing value, stray argument → virsh's error). Returns the failing
+ * outcome, or undefined when the command may run.
+ */
+async function precheck(words: string[]): Promise<Outcome | undefined> {
+  const [name, ...args] = words;
+  if (BUILTIN_NAMES.has(name)) return undefined;
+  const cmd = findCommand(name, loadManifest());
+  const core = require('@oclif/core') as { liteConfig?: () => unknown };
+  // Only on the fast path: there a command object can be made without oclif's Config.
+  if (!cmd?.relativePath || !core.liteConfig) return undefined;
+  const dd = args.indexOf('--');
+  if ((dd === -1 ? args : args.slice(0, dd)).some((a) => a === '--help' || a === '-h')) return undefined;
+  type Checkable = { init(): Promise<void>; catch(e: unknown): Promise<unknown> };
+  const Cls = loadCommandClass(commandFile(cmd.relativePath)) as unknown as { id?: string; new(argv: string[], config: unknown): Checkable };
+  Cls.id = cmd.id;
+  const probe = new Cls(args, commandConfig());
+  const saved = process.exitCode;
+  process.exitCode = undefined;
+  let status = 0;
+  try {
+    await probe.init();
+  } catch (err) {
+    try {
+      await probe.catch(err);
+      status = Number(process.exitCode ?? 1) || 1;
+    } catch (thrown) {
+      status = reportThrown(thrown);
+    }
+  }
+  process.exitCode = saved;
+  return status === 0 ? undefined : { status };
+}
+
+/**
  * Run a command string (`list; dominfo test`) as virsh does with one
- * argument: the whole string is parsed first (a quoting error or an unknown
- * command runs nothing), then the commands run in order, stopping at the
- * first failure or at quit. Returns the exit status.
+ * argument, a script line or a REPL line: the whole string is parsed first (a
+ * quoting error, an unknown command or a bad option runs nothing), then every
+ * command runs in order — a failure is reported and the next one runs — up to
+ * the end or `quit`. The status is the last command's, as virsh's.
  */
 export async function runCommandString(text: string, opts: { interactive?: boolean } = {}): Promise<Outcome> {
   let commands: string[][];
@@ -174,11 +211,18 @@ export async function runCommandString(text: string, opts: { interactive?: boole
   for (const [name] of commands) {
     if (!isCommandName(name, m) && !pluginCommandIds().includes(name)) return fail(`unknown command: '${name}'`);
   }
-  for (const words of commands) {
-    const r = await runCommand(words, opts);
-    if (r.status !== 0 || r.quit) return r;
+  if (commands.length > 1) {
+    for (const words of commands) {
+      const bad = await precheck(words);
+      if (bad) return bad;
+    }
   }
-  return { status: 0 };
+  let last: Outcome = { status: 0 };
+  for (const words of commands) {
+    last = await runCommand(words, opts);
+    if (last.quit) return { status: 0, quit: true };
+  }
+  return last;
 }
 
 /** Commands of the oclif plugins in package.json (`autocomplete`), read from

@@ -241,7 +241,13 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
     }
 
     const argNames = Object.keys(argDefs);
-    if (strict && positionals.length > argNames.length) throw new NeedsRealParser();
+    if (strict && positionals.length > argNames.length) {
+      // oclif 4.9's parser names the wrong words here (`a b c` with one
+      // argument → "test, ;, domid"); report the extra ones, oclif's way.
+      const extra = positionals.slice(argNames.length);
+      throw Object.assign(new CLIError(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}\nSee more help with --help`),
+        { args: extra });
+    }
     const args: Record<string, unknown> = {};
     const parsedArgv: unknown[] = [];
     for (let i = 0; i < positionals.length; i++) {
@@ -267,7 +273,7 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
     return { args, argv: parsedArgv, flags, raw, metadata, nonExistentFlags: [] };
   } catch (e) {
     // A value parser refused its input: oclif's parser reports it its way.
-    if (e instanceof NeedsRealParser) throw e;
+    if (e instanceof NeedsRealParser || e instanceof CLIError) throw e;
     throw new NeedsRealParser();
   }
 }
