@@ -268,8 +268,12 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
       if (def.required) throw new NeedsRealParser();
       if (def.default !== undefined) {
         args[argNames[i]] = typeof def.default === 'function' ? await (def.default as () => unknown)() : def.default;
+        parsedArgv.push(args[argNames[i]]); // oclif lists defaulted arguments in argv too
       }
     }
+    // oclif orders argv by position in the command line (defaults, absent from it, first).
+    const position = (v: unknown): number => argv.indexOf(v as string);
+    parsedArgv.sort((a, b) => position(a) - position(b));
     return { args, argv: parsedArgv, flags, raw, metadata, nonExistentFlags: [] };
   } catch (e) {
     // A value parser refused its input: oclif's parser reports it its way.
