@@ -26,7 +26,17 @@ const fail = (msg: string): Outcome => {
 
 type CommandClass = { id?: string; run(argv: string[], config?: unknown): Promise<unknown> };
 
+const loaded = new Map<string, CommandClass>();
+
 function loadCommandClass(file: string): CommandClass {
+  const known = loaded.get(file);
+  if (known) return known;
+  const cls = findCommandClass(file);
+  loaded.set(file, cls);
+  return cls;
+}
+
+function findCommandClass(file: string): CommandClass {
   const mod = require(file) as Record<string, unknown>;
   const isCmd = (v: unknown): v is CommandClass => typeof v === 'function' && typeof (v as unknown as CommandClass).run === 'function';
   if (isCmd(mod.default)) return mod.default;

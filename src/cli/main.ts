@@ -110,11 +110,16 @@ export async function main(argv: string[]): Promise<number> {
       // A script on stdin: every line runs, failures are reported and the
       // script goes on; the status is 0 at the end, as virsh's.
       let quit = false;
-      await readStdinLines(async (line) => {
-        if (quit) return;
-        const r = await runCommandString(line);
-        if (r.quit) quit = true;
-      });
+      const stopBuffering = process.stdout.isTTY ? undefined : (await import('./stdout-buffer')).bufferStdout();
+      try {
+        await readStdinLines(async (line) => {
+          if (quit) return;
+          const r = await runCommandString(line);
+          if (r.quit) quit = true;
+        });
+      } finally {
+        stopBuffering?.();
+      }
       return 0;
     }
     if (g.rest.length === 1) return (await runCommandString(g.rest[0])).status;

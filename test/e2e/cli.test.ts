@@ -132,6 +132,13 @@ describe('command line', () => {
       });
     });
 
+    it('keeps output and errors in order when both go to one file', () => {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" -q -c test:///default 2>&1`], {
+        input: 'domid test\ndomid nosuch\ndomid test\n', encoding: 'utf8',
+      });
+      assert.equal(r.stdout, "1\nerror: failed to get domain 'nosuch'\n1\n");
+    });
+
     it('stops at quit', () => {
       assert.deepEqual(bvirsh(['-q', '-c', 'test:///default'], 'domid test\nquit\ndomid test\n'), { stdout: '1\n', stderr: '', status: 0 });
     });
