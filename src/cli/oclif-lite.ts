@@ -20,6 +20,7 @@
  * Tests and mocha import the real @oclif/core; both run the same commands.
  */
 import { inspect, format } from 'node:util';
+import { projectRoot } from './manifest';
 
 type AnyFlag = {
   type: 'boolean' | 'option';
@@ -435,7 +436,7 @@ export abstract class Command {
 
 /** The minimal config commands see on the fast path. */
 export function liteConfig(): LiteConfig {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const pjson = require('../../../package.json') as { name: string; version: string };
-  return { bin: 'bvirsh', name: pjson.name, version: pjson.version, root: require('node:path').resolve(__dirname, '../../..') };
+  const root = projectRoot();
+  const pjson = require(`${root}/package.json`) as { name: string; version: string };
+  return { bin: 'bvirsh', name: pjson.name, version: pjson.version, root };
 }

@@ -33,6 +33,11 @@ describe('command line', () => {
     assert.equal(bvirsh(['-V']).stdout, `bvirsh command line tool ${version}, for bhyve without libvirtd\n`);
   });
 
+  it('bin/dev.js runs the TypeScript sources the same way', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'dev.js'), '-c', 'test:///default', 'domid test; uri'], { encoding: 'utf8' });
+    assert.deepEqual({ stdout: r.stdout, stderr: r.stderr, status: r.status }, { stdout: '1\n\ntest:///default\n\n', stderr: '', status: 0 });
+  });
+
   it('-h prints the usage with the grouped command list', () => {
     const r = bvirsh(['-h']);
     assert.equal(r.status, 0);
