@@ -12,9 +12,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadManifest, findCommand, projectRoot } from './manifest';
-import { helpFor, groupedHelp } from './help';
 import { session } from './session';
-import { tokenize, TokenizeError } from './tokenizer';
+import type * as HelpModule from './help';
+import type * as TokenizerModule from './tokenizer';
+
+// help and the tokenizer load when needed: `bvirsh list` uses neither.
+const help = (): typeof HelpModule => require('./help') as typeof HelpModule;
+const tokenizer = (): typeof TokenizerModule => require('./tokenizer') as typeof TokenizerModule;
 
 export type Outcome = { status: number; quit?: boolean };
 
@@ -83,10 +87,10 @@ async function builtin(name: string, args: string[], interactive: boolean): Prom
     case 'help': {
       const topic = args.filter((a) => a !== '--command')[0];
       if (topic === undefined) {
-        write(groupedHelp());
+        write(help().groupedHelp());
         return { status: 0 };
       }
-      const text = helpFor(topic);
+      const text = help().helpFor(topic);
       if (text === undefined) return fail(`command or command group '${topic}' doesn't exist`);
       write(text);
       return { status: 0 };
@@ -148,7 +152,7 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
   const dd = args.indexOf('--');
   const opts0 = dd === -1 ? args : args.slice(0, dd);
   if (opts0.includes('--help') || opts0.includes('-h')) {
-    write(helpFor(cmd.id) ?? '');
+    write(help().helpFor(cmd.id) ?? '');
     return { status: 0 };
   }
   const saved = process.exitCode;
@@ -211,6 +215,7 @@ async function precheck(words: string[]): Promise<Outcome | undefined> {
  */
 export async function runCommandString(text: string, opts: { interactive?: boolean } = {}): Promise<Outcome> {
   let commands: string[][];
+  const { tokenize, TokenizeError } = tokenizer();
   try {
     commands = tokenize(text);
   } catch (e) {

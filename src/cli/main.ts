@@ -11,7 +11,6 @@
  */
 import { runCommand, runCommandString } from './dispatch';
 import { session } from './session';
-import { usage } from './help';
 import { projectRoot } from './manifest';
 
 interface GlobalOptions {
@@ -96,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (g.help) {
-    process.stdout.write(usage());
+    process.stdout.write((require('./help') as typeof import('./help')).usage());
     return 0;
   }
   session.options = { ...session.options, uri: g.connect, readonly: g.readonly, quiet: g.quiet };
