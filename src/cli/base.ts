@@ -158,7 +158,11 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: OclifParseError): Promise<unknown> {
     if (isVirError(err)) {
       const lines = [err.message, err.detail].filter((l): l is string => !!l);
-      process.stderr.write(lines.map((l) => `error: ${l}\n`).join(''));
+      process.stderr.write((err.warning ? `${err.warning}\n` : '') + lines.map((l) => `error: ${l}\n`).join(''));
+      // --json: scripts still get one document on stdout
+      if (this.jsonEnabled()) {
+        process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, detail: err.detail ?? null } }, null, 2)}\n`);
+      }
       process.exitCode = 1;
       return;
     }

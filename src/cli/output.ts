@@ -33,7 +33,9 @@ function pad(s: string, w: number): string {
 
 /** virsh's table; `header: false` (virsh -q) leaves out the heading and the rule. */
 export function table(headers: string[], rows: string[][], opts: { header?: boolean } = {}): string {
-  const widths = headers.map((h, i) => Math.max(cellWidth(h), ...rows.map((r) => cellWidth(r[i] ?? ''))));
+  // without the heading (-q) virsh sizes the columns by the rows alone
+  const withHeader = opts.header !== false;
+  const widths = headers.map((h, i) => Math.max(withHeader ? cellWidth(h) : 0, ...rows.map((r) => cellWidth(r[i] ?? ''))));
   const line = (cells: string[]): string =>
     ' ' + cells.map((c, i) => (i < cells.length - 1 ? pad(c, widths[i]) : c)).join('   ') + '\n';
   let out = '';
@@ -66,4 +68,17 @@ export function stateName(state: number): string {
 export function jsonSafe<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint'
     ? (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v)));
+}
+
+/** A CPU set as libvirt formats bitmaps: "0-3,6,8-9". */
+export function cpuRanges(bits: boolean[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < bits.length; i++) {
+    if (!bits[i]) continue;
+    let j = i;
+    while (j + 1 < bits.length && bits[j + 1]) j++;
+    parts.push(j > i ? `${i}-${j}` : `${i}`);
+    i = j;
+  }
+  return parts.join(',');
 }

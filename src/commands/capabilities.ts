@@ -6,7 +6,8 @@ export default class Capabilities extends BaseCommand {
 
   async run(): Promise<{ xml: string }> {
     const xml = await (await this.conn()).getCapabilities();
-    this.out(xml);
+    // virsh prints the document and then a newline of its own
+    this.out(`${xml}\n`);
     return { xml };
   }
 }

@@ -1,9 +1,12 @@
 /** destroy: destroy the domain (virDomainDestroy): immediate power-off. */
 import type { Domain } from '../core/api';
-import { DomainActionCommand } from '../cli/domain-action';
+import { DomainActionCommand, domainArgs, domainFlag } from '../cli/domain-action';
 
 export default class Destroy extends DomainActionCommand {
   static override summary = 'destroy the domain (virDomainDestroy): immediate power-off';
+  // oclif reads args/flags from each command class itself, not from its parent
+  static override args = domainArgs;
+  static override flags = domainFlag;
   protected readonly verb = 'destroy';
   protected readonly done = 'destroyed';
   protected act(dom: Domain): Promise<void> {

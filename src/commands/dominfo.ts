@@ -35,7 +35,7 @@ export default class Dominfo extends BaseCommand {
     this.out(keyValue(rows));
     return {
       id: id < 0 ? null : id, name: dom.getName(), uuid: await dom.getUUIDString(), osType: await dom.getOSType(),
-      state: stateName(info.state), cpus: info.nrVirtCpu, cpuTimeNs: Number(info.cpuTime), maxMemoryKiB: info.maxMem,
+      state: stateName(info.state), cpus: info.nrVirtCpu, cpuTimeSeconds: Number(info.cpuTime / 1000000n) / 1000, maxMemoryKiB: info.maxMem,
       usedMemoryKiB: info.memory, persistent, autostart, managedSave, security: sec,
     };
   }

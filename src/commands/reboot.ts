@@ -1,9 +1,12 @@
 /** reboot: reboot a domain (virDomainReboot). */
 import type { Domain } from '../core/api';
-import { DomainActionCommand } from '../cli/domain-action';
+import { DomainActionCommand, domainArgs, domainFlag } from '../cli/domain-action';
 
 export default class Reboot extends DomainActionCommand {
   static override summary = 'reboot a domain (virDomainReboot)';
+  // oclif reads args/flags from each command class itself, not from its parent
+  static override args = domainArgs;
+  static override flags = domainFlag;
   protected readonly verb = 'reboot';
   protected readonly done = 'is being rebooted';
   protected act(dom: Domain): Promise<void> {

@@ -157,7 +157,8 @@ export interface Domain {
   reset(): Promise<void>;
   suspend(): Promise<void>;
   resume(): Promise<void>;
-  undefine(): Promise<void>;
+  /** managedSave: also remove a managed-save image (VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) */
+  undefine(flags?: { managedSave?: boolean }): Promise<void>;
 }
 
 export interface Connection {

@@ -33,13 +33,16 @@ export class VirError extends Error {
   readonly detail?: string;
   /** errno when the failure came from a system call (native addon, fs). */
   readonly errno?: number;
+  /** a diagnostic printed as is before the error lines (libxml2's "I/O warning : …") */
+  readonly warning?: string;
 
-  constructor(code: VirErrorCode, message: string, opts: { detail?: string; errno?: number; cause?: unknown } = {}) {
+  constructor(code: VirErrorCode, message: string, opts: { detail?: string; errno?: number; cause?: unknown; warning?: string } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'VirError';
     this.code = code;
     this.detail = opts.detail;
     this.errno = opts.errno;
+    this.warning = opts.warning;
   }
 }
 

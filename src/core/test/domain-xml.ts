@@ -50,7 +50,12 @@ const DEVICE_ORDER = ['emulator', 'disk', 'controller', 'lease', 'filesystem', '
   'redirfilter', 'hub', 'watchdog', 'memballoon', 'rng', 'nvram', 'panic', 'shmem', 'memory', 'iommu', 'vsock'];
 
 const DISK_ORDER = ['driver', 'source', 'backingStore', 'backenddomain', 'geometry', 'blockio', 'target', 'iotune',
-  'boot', 'readonly', 'shareable', 'transient', 'serial', 'wwn', 'vendor', 'product', 'encryption', 'alias', 'address'];
+  'readonly', 'shareable', 'transient', 'serial', 'wwn', 'vendor', 'product', 'encryption', 'boot', 'alias', 'address'];
+
+/** libvirt's order of <features> children (virDomainFeature) */
+const FEATURE_ORDER = ['acpi', 'apic', 'pae', 'hap', 'viridian', 'privnet', 'hyperv', 'kvm', 'pvspinlock', 'capabilities',
+  'pmu', 'vmport', 'gic', 'smm', 'ioapic', 'hpt', 'vmcoreinfo', 'htm', 'nested-hv', 'msrs', 'ccf-assist', 'xen', 'cfpc',
+  'sbbc', 'ibs', 'tcg', 'async-teardown'];
 
 const NET_ORDER = ['mac', 'source', 'virtualport', 'ip', 'route', 'script', 'backenddomain', 'target', 'guest', 'model',
   'driver', 'backend', 'filterref', 'tune', 'teaming', 'link', 'mtu', 'coalesce', 'bandwidth', 'vlan', 'boot', 'rom',
@@ -181,6 +186,12 @@ function canonNet(n: XNode, usedNames: Set<string>): TestNet {
   }
   let target = child(n, 'target');
   let ifname = attr(target, 'dev');
+  // names with the prefixes libvirt generates itself are not configuration: dropped, renamed below
+  if (ifname && /^(vnet|vif|macvtap|macvlan)/.test(ifname)) {
+    n.children = n.children.filter((c) => c !== target);
+    target = undefined;
+    ifname = undefined;
+  }
   if (!ifname) {
     let i = 0;
     while (usedNames.has(`testnet${i}`)) i++;
@@ -330,19 +341,32 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
     const n = child(root, k);
     if (n) top.push(n);
   }
+  // automatic vCPU placement implies automatic memory placement
+  if (vAttrs[0][1] === 'auto' && !child(root, 'numatune')) {
+    top.push(el('numatune', [], [el('memory', [['mode', 'strict'], ['placement', 'auto']])]));
+  }
 
   const typeAttrs: Array<[string, string]> = [['arch', attr(osTypeNode, 'arch') ?? 'i686']];
   const machine = attr(osTypeNode, 'machine');
   if (machine) typeAttrs.push(['machine', machine]);
   const osKids = os.children.filter((c) => c.name !== 'type');
   osKids.unshift(el('type', typeAttrs, [], osType));
-  if (!osKids.some((c) => c.name === 'boot' || c.name === 'kernel') && osType === 'hvm') osKids.push(el('boot', [['dev', 'hd']]));
+  // libvirt boots from the first disk unless <os> or a device says otherwise
+  const deviceBoot = (child(root, 'devices')?.children ?? []).some((d) => !!child(d, 'boot'));
+  if (!osKids.some((c) => c.name === 'boot') && !deviceBoot && osType === 'hvm') osKids.push(el('boot', [['dev', 'hd']]));
   top.push(el('os', os.attrs, sortBy(osKids, OS_ORDER, true)));
 
   const features = child(root, 'features');
-  if (features) top.push(features);
+  if (features) top.push(el('features', features.attrs, sortBy(features.children, FEATURE_ORDER, false)));
   const cpu = child(root, 'cpu');
-  if (cpu) top.push(cpu);
+  if (cpu) {
+    const topo = child(cpu, 'topology');
+    if (topo) {
+      const get = (k: string, d: string): string => attr(topo, k) ?? d;
+      topo.attrs = [['sockets', get('sockets', '1')], ['dies', get('dies', '1')], ['cores', get('cores', '1')], ['threads', get('threads', '1')]];
+    }
+    top.push(cpu);
+  }
   const clock = child(root, 'clock') ?? el('clock', [['offset', 'utc']]);
   if (!attr(clock, 'offset')) clock.attrs.unshift(['offset', 'utc']);
   top.push(clock);
@@ -359,7 +383,8 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
   const controllers = new Map<string, Set<number>>();
   const disks: TestDisk[] = [];
   const nets: TestNet[] = [];
-  const usedIf = new Set(devIn.filter((d) => d.name === 'interface').map((d) => attr(child(d, 'target'), 'dev')).filter((x): x is string => !!x));
+  const usedIf = new Set(devIn.filter((d) => d.name === 'interface').map((d) => attr(child(d, 'target'), 'dev'))
+    .filter((x): x is string => !!x && !/^(vnet|vif|macvtap|macvlan)/.test(x)));
   let devs = devIn.filter((d) => DEVICE_ORDER.includes(d.name));
   for (const d of devs) {
     if (d.name === 'disk') disks.push(canonDisk(d, controllers));
@@ -368,6 +393,11 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
     for (const a of children(d, 'address')) normAddress(a);
   }
   devs.filter((d) => d.name === 'video').forEach((v, i) => canonVideo(v, i === 0));
+  // virtio consoles and channels sit on a virtio-serial controller
+  if (devs.some((d) => (d.name === 'console' || d.name === 'channel') && attr(child(d, 'target'), 'type') === 'virtio')) {
+    if (!controllers.has('virtio-serial')) controllers.set('virtio-serial', new Set());
+    controllers.get('virtio-serial')!.add(0);
+  }
   // controllers the disks need and the XML did not declare
   for (const [type, idxs] of controllers) {
     for (const idx of idxs) {
@@ -375,6 +405,15 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
         devs.push(el('controller', [['type', type], ['index', String(idx)]]));
       }
     }
+  }
+  // every controller gets an index (counted per type), written right after its type
+  const nextIndex = new Map<string, number>();
+  for (const c of devs.filter((d) => d.name === 'controller')) {
+    const type = attr(c, 'type') ?? 'ide';
+    let idx = attr(c, 'index');
+    if (idx === undefined) idx = String(nextIndex.get(type) ?? 0);
+    nextIndex.set(type, Math.max(nextIndex.get(type) ?? 0, Number(idx) + 1));
+    c.attrs = [['type', type], ['index', idx], ...c.attrs.filter(([k]) => k !== 'type' && k !== 'index')];
   }
   devs = canonCharDevs(devs);
   devs = sortBy(devs, DEVICE_ORDER, true);

@@ -53,6 +53,9 @@ export class TestDriverState {
   readonly cells: TestCell[];
   /** insertion order; names are unique */
   readonly domains: DomainObj[] = [];
+  /** indexes (a node file may hold thousands of domains) */
+  private readonly names = new Map<string, DomainObj>();
+  private readonly uuids = new Map<string, DomainObj>();
   private nextId = 1;
   refs = 0;
 
@@ -61,7 +64,7 @@ export class TestDriverState {
     this.cells = node.cells;
     for (const x of node.domains) {
       const def = parseTestDomain(x);
-      if (this.domains.some((d) => d.def.name === def.name)) {
+      if (this.names.has(def.name)) {
         throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor',
           { detail: `operation failed: domain '${def.name}' already exists with uuid ${this.byName(def.name)!.def.uuid}` });
       }
@@ -71,7 +74,7 @@ export class TestDriverState {
       if (rs !== DomainState.Shutoff) this.startState(obj, 'unknown');
       obj.state = rs;
       obj.reason = REASONS[rs] ?? 'unknown';
-      this.domains.push(obj);
+      this.insert(obj);
     }
   }
 
@@ -82,8 +85,14 @@ export class TestDriverState {
     };
   }
 
-  byName(name: string): DomainObj | undefined { return this.domains.find((d) => d.def.name === name); }
-  byUUID(uuid: string): DomainObj | undefined { return this.domains.find((d) => d.def.uuid === uuid.toLowerCase()); }
+  byName(name: string): DomainObj | undefined { return this.names.get(name); }
+  byUUID(uuid: string): DomainObj | undefined { return this.uuids.get(uuid.toLowerCase()); }
+
+  private insert(obj: DomainObj): void {
+    this.domains.push(obj);
+    this.names.set(obj.def.name, obj);
+    this.uuids.set(obj.def.uuid, obj);
+  }
   byID(id: number): DomainObj | undefined { return this.domains.find((d) => d.id === id && d.id >= 0); }
 
   startState(obj: DomainObj, reason: string): void {
@@ -105,6 +114,8 @@ export class TestDriverState {
   remove(obj: DomainObj): void {
     const i = this.domains.indexOf(obj);
     if (i >= 0) this.domains.splice(i, 1);
+    this.names.delete(obj.def.name);
+    this.uuids.delete(obj.def.uuid);
   }
 
   /** virDomainObjListAdd's clash checks */
@@ -128,7 +139,7 @@ export class TestDriverState {
 
   add(def: TestDomainDef, persistent: boolean): DomainObj {
     const obj = this.newObj(def, persistent);
-    this.domains.push(obj);
+    this.insert(obj);
     return obj;
   }
 }
@@ -239,9 +250,8 @@ class TestDomain implements Domain {
   async getAutostart(): Promise<boolean> { return this.obj().autostart; }
 
   async setAutostart(autostart: boolean): Promise<void> {
-    const o = this.mutable('virDomainSetAutostart');
-    if (!o.persistent) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot set autostart for transient domain');
-    o.autostart = autostart;
+    // libvirt's test driver lets even a transient domain carry the flag
+    this.mutable('virDomainSetAutostart').autostart = autostart;
   }
 
   async getSecurityLabel(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null> {
@@ -328,9 +338,13 @@ class TestDomain implements Domain {
     o.reason = 'unpaused';
   }
 
-  async undefine(): Promise<void> {
+  async undefine(flags: { managedSave?: boolean } = {}): Promise<void> {
+    // the test driver accepts this on a transient domain too (it simply stays transient)
     const o = this.mutable('virDomainUndefineFlags');
-    if (!o.persistent) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot undefine transient domain');
+    if (o.managedSave && !flags.managedSave) {
+      throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: Refusing to undefine while domain managed save image exists');
+    }
+    o.managedSave = false;
     o.autostart = false;
     o.newDef = undefined;
     if (o.state === DomainState.Shutoff) this.connection.state.remove(o);

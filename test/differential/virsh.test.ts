@@ -1,0 +1,155 @@
+/**
+ * bvirsh against virsh 9.0 on the test driver: stdout, stderr and exit status
+ * must be identical (CPU time, which the test driver reads from the clock, is
+ * masked). Skipped only when virsh is not installed (.ci/run installs it).
+ */
+import { strict as assert } from 'node:assert';
+import { rmSync } from 'node:fs';
+import { makeNodeDir, maskClock, ROOT, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
+
+const HAVE_VIRSH = virshAvailable();
+
+function same(ours: Result, theirs: Result, what: string): void {
+  assert.equal(maskClock(ours.stdout), maskClock(theirs.stdout), `stdout of ${what}`);
+  assert.equal(ours.stderr, theirs.stderr, `stderr of ${what}`);
+  assert.equal(ours.status, theirs.status, `exit status of ${what}`);
+}
+
+/** every command on every domain of a URI */
+function perDomain(doms: string[]): string[] {
+  const cmds = ['dominfo', 'domstate', 'domstate --reason', 'domid', 'domuuid', 'dumpxml', 'dumpxml --inactive',
+    'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'vcpuinfo --pretty', 'dommemstat', 'domblklist',
+    'domblklist --details', 'domiflist'];
+  return doms.flatMap((d) => cmds.map((c) => `${c} ${d}`));
+}
+
+const COMMON = [
+  'list', 'list --all', 'list --inactive', 'list --name --all', 'list --uuid --all', 'list --name --uuid --all',
+  'list --table --all', 'list --id', 'list --state-running', 'list --state-paused', 'list --state-shutoff',
+  'list --all --state-running --state-shutoff', 'list --persistent --all', 'list --transient --all',
+  'list --autostart --all', 'list --no-autostart --all', 'list --table --name', 'list --table --uuid',
+  'nodeinfo', 'hostname', 'uri', 'version', 'capabilities', 'maxvcpus', 'maxvcpus --type test',
+  'dominfo nosuch', 'dominfo', 'domstate', 'dumpxml', 'dominfo --domain', 'list --foo',
+  'define', 'define missing.xml', 'define bad.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
+  'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',
+];
+
+(HAVE_VIRSH ? describe : describe.skip)('differential: bvirsh vs virsh 9.0 (test driver)', function () {
+  this.timeout(120000);
+  let dir = '';
+  let nodeURI = '';
+
+  before(() => {
+    const n = makeNodeDir();
+    dir = n.dir;
+    nodeURI = `test://${n.nodeFile}`;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('through bin/run.js, one process per command', () => {
+    const cases = (uri: () => string, extra: string[]): Array<{ uri: () => string; cmd: string }> =>
+      [...extra].map((cmd) => ({ uri, cmd }));
+    it('test:///default', async () => {
+      const list = cases(() => 'test:///default', ['list --all', 'dominfo test', 'dumpxml test', 'vcpuinfo test',
+        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test']);
+      const results = await pool(list, 2, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
+      for (const r of results) same(r.ours, r.theirs, r.c.cmd);
+    });
+    it('a node XML with several domains', async () => {
+      const list = cases(() => nodeURI, ['list --all', 'dominfo off1', 'domblklist web1 --details', 'capabilities',
+        'dommemstat off1', 'undefine tr1']);
+      const results = await pool(list, 2, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
+      for (const r of results) same(r.ours, r.theirs, r.c.cmd);
+    });
+  });
+
+  it('connection failures: missing, foreign and malformed node files, no path', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    writeFileSync(join(dir, 'nodex.xml'), '<nodex/>\n');
+    writeFileSync(join(dir, 'badnode.xml'), '<node\n');
+    const uris = [`test://${join(dir, 'missing.xml')}`, `test://${join(dir, 'nodex.xml')}`, `test://${join(dir, 'badnode.xml')}`, 'test:///'];
+    for (const uri of uris) same(await runBin(uri, ['list'], dir), await runVirsh(uri, 'list', dir), `list on ${uri}`);
+  });
+
+  describe('every command, in process (fresh connection per command)', () => {
+    const check = async (uri: string, cmds: string[]): Promise<void> => {
+      const theirs = await pool(cmds, 3, (c) => runVirsh(uri, c, dir));
+      for (let i = 0; i < cmds.length; i++) {
+        same(await runInProcess(uri, [cmds[i]], dir), theirs[i], `${cmds[i]} on ${uri}`);
+      }
+    };
+    it('test:///default', () => check('test:///default', [...COMMON, ...perDomain(['test']), 'domname 1', 'domid 1',
+      'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
+      'vcpucount test --live', 'vcpucount test --current']));
+    it('node XML: running, paused, shut off, transient, file= domains', () => check(nodeURI, [...COMMON,
+      ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live']));
+  });
+
+  describe('state changes in one session (virsh \'a; b; c\')', () => {
+    const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; quiet?: boolean; lookupFails?: boolean } = {}): Promise<void> => {
+      const flags = `${opts.readonly ? '-r ' : ''}${opts.quiet ? '-q ' : ''}`;
+      const theirs = await runVirsh(uri, cmds.join('; '), dir);
+      const virshArgs = flags ? await (async () => {
+        const { spawnSync } = await import('node:child_process');
+        const r = spawnSync('virsh', [...flags.trim().split(' '), '-c', uri, cmds.join('; ')], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+        return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+      })() : theirs;
+      // guard against a vacuous comparison: the fixtures must have what the sequence names
+      if (!opts.lookupFails) assert.doesNotMatch(virshArgs.stderr, /failed to get domain|failed to connect/, 'virsh did not find the fixture');
+      same(await runInProcess(uri, cmds, dir, opts), virshArgs, cmds.join('; '));
+    };
+    it('suspend, resume, destroy, start, shutdown', () => seq('test:///default', ['suspend test', 'domstate test --reason',
+      'resume test', 'domstate test --reason', 'destroy test', 'domstate test --reason', 'dominfo test', 'start test',
+      'domstate test --reason', 'shutdown test', 'domstate --reason test', 'dominfo test', 'list --all', 'reboot test',
+      'start test', 'reboot test', 'domstate test --reason', 'reset test', 'list --all']));
+    it('define, start, autostart, undefine a running domain, destroy', () => seq('test:///default', ['define new.xml',
+      'list --all', 'dumpxml new1', 'start new1', 'dumpxml new1', 'domiflist new1', 'autostart new1', 'list --autostart --all',
+      'dominfo new1', 'autostart --disable new1', 'list --autostart --all', 'undefine new1', 'dominfo new1',
+      'list --transient --all', 'destroy new1', 'list --all', 'dominfo new1'], { lookupFails: true }));
+    it('create a transient domain', () => seq('test:///default', ['create new.xml', 'list --all --transient', 'dominfo new1',
+      'autostart new1', 'undefine new1', 'vcpucount new1', 'destroy new1', 'list --all']));
+    it('refusals and wrong states change nothing', () => seq('test:///default', ['start test', 'resume test',
+      'define clash.xml', 'define bad.xml', 'suspend test', 'suspend test', 'destroy test', 'destroy test', 'suspend test',
+      'shutdown test', 'reboot test', 'reset test', 'dommemstat test', 'vcpuinfo test', 'vcpucount test', 'domid test',
+      'list --all', 'undefine test', 'list --all']));
+    it('node XML: lifecycle actions follow on_reboot / on_poweroff and transience', () => seq(nodeURI, ['reboot tr1',
+      'list --all', 'shutdown web1', 'list --all', 'resume db1', 'start off1', 'list --all', 'autostart ext1',
+      'list --autostart', 'undefine ext1', 'list --all --transient', 'destroy ext1', 'list --all', 'start web1',
+      'list --all --name']));
+    it('node XML: the other states (no state, idle, in shutdown, crashed, pmsuspended)', () => seq(nodeURI, [
+      'list --all', 'list --state-other', 'domstate st6 --reason', 'suspend st6', 'resume st7', 'destroy st0',
+      'shutdown st4', 'reboot st2', 'domstate st2 --reason', 'list --all', 'list --inactive --name']));
+    it('node XML: managed-save images', () => seq(nodeURI, ['dominfo ms1', 'undefine ms1', 'start ms2', 'dominfo ms2',
+      'undefine ms1 --managed-save', 'list --all']));
+    it('assorted domain XML: define, dumpxml, block/interface lists, boot, lifecycle actions', async () => {
+      const { copyFileSync, readdirSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const fixtures = join(ROOT, 'test', 'differential', 'fixtures');
+      const cmds: string[] = [];
+      for (const f of readdirSync(fixtures).filter((x) => x.endsWith('.xml')).sort()) {
+        copyFileSync(join(fixtures, f), join(dir, f));
+        cmds.push(`define ${f}`);
+      }
+      for (const d of ['bsd1', 'lin1', 'misc1', 'rich']) {
+        cmds.push(`dumpxml ${d}`, `domblklist ${d} --details`, `domiflist ${d}`, `vcpucount ${d}`, `start ${d}`,
+          `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
+          `domstate ${d} --reason`);
+      }
+      cmds.push('list --all');
+      await seq('test:///default', cmds);
+    });
+    it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',
+      'resume test', 'define new.xml', 'create new.xml', 'autostart test', 'autostart --disable test', 'undefine test',
+      'reset test', 'reboot test', 'shutdown test', 'start test', 'list --all', 'dominfo test'], { readonly: true }));
+    it('quiet mode (-q)', () => seq('test:///default', ['list --all', 'domid test', 'dominfo test', 'vcpuinfo test',
+      'domblklist test', 'domiflist test', 'define new.xml', 'start new1', 'suspend new1', 'dominfo nosuch', 'list --all',
+      'autostart test', 'vcpucount test'], { quiet: true, lookupFails: true }));
+  });
+});
+
+if (!HAVE_VIRSH) {
+  describe('differential: bvirsh vs virsh 9.0', () => {
+    it('is skipped: virsh (libvirt-clients 9.x) is not installed — .ci/run installs it', function () { this.skip(); });
+  });
+}
