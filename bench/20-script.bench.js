@@ -1,7 +1,7 @@
 // 1000 × `dominfo test` read from stdin (one process, one connection)
 // against the same script through virsh.
 'use strict';
-const { bvirshBin, compare, hasVirsh, requireCommands } = require('./lib');
+const { bvirshBin, compare, rows, hasVirsh, requireCommands } = require('./lib');
 
 exports.name = 'stdin script';
 exports.run = async () => {
@@ -14,5 +14,5 @@ exports.run = async () => {
     bvirsh: { argv: [process.execPath, bvirshBin, '-c', 'test:///default'], input },
     virsh: { argv: ['virsh', '-c', 'test:///default'], input },
   }, runs);
-  return [{ name: `${n} x dominfo test via stdin (median of ${runs})`, value: t.bvirsh, baseline: t.virsh, baselineName: 'virsh', goal: 1.0 }];
+  return rows(`${n} x dominfo test via stdin (median of ${runs})`, t, 'bvirsh', 'virsh', 'virsh', 1.0);
 };

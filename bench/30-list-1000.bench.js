@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { bvirshBin, compare, hasVirsh, requireCommands } = require('./lib');
+const { bvirshBin, compare, rows, hasVirsh, requireCommands } = require('./lib');
 
 function nodeXML(n) {
   const doms = [];
@@ -35,7 +35,7 @@ exports.run = async () => {
       bvirsh: { argv: [process.execPath, bvirshBin, '-c', uri, 'list', '--all'] },
       virsh: { argv: ['virsh', '-c', uri, 'list', '--all'] },
     }, runs);
-    return [{ name: `list --all, 1000-domain node XML (median of ${runs})`, value: t.bvirsh, baseline: t.virsh, baselineName: 'virsh', goal: 1.0 }];
+    return rows(`list --all, 1000-domain node XML (median of ${runs})`, t, 'bvirsh', 'virsh', 'virsh', 1.0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -437,6 +437,15 @@ export abstract class Command {
 /** The minimal config commands see on the fast path. */
 export function liteConfig(): LiteConfig {
   const root = projectRoot();
-  const pjson = require(`${root}/package.json`) as { name: string; version: string };
-  return { bin: 'bvirsh', name: pjson.name, version: pjson.version, root };
+  let version: string | undefined;
+  // The version is read only if a command asks for it (start-up stays short).
+  return {
+    bin: 'bvirsh',
+    name: 'bvirsh',
+    root,
+    get version(): string {
+      version ??= (JSON.parse(require('node:fs').readFileSync(`${root}/package.json`, 'utf8')) as { version: string }).version;
+      return version;
+    },
+  };
 }
