@@ -30,13 +30,14 @@ const fail = (msg: string): Outcome => {
 
 type CommandClass = { id?: string; run(argv: string[], config?: unknown): Promise<unknown> };
 
-const loaded = new Map<string, CommandClass>();
+const loaded = new Map<string[], CommandClass>();
 
-function loadCommandClass(file: string): CommandClass {
-  const known = loaded.get(file);
+/** The command class a manifest entry names (loaded once). */
+function loadCommandClass(relativePath: string[]): CommandClass {
+  const known = loaded.get(relativePath);
   if (known) return known;
-  const cls = findCommandClass(file);
-  loaded.set(file, cls);
+  const cls = findCommandClass(commandFile(relativePath));
+  loaded.set(relativePath, cls);
   return cls;
 }
 
@@ -159,7 +160,7 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
   process.exitCode = undefined;
   let status: number;
   try {
-    const Cls = loadCommandClass(commandFile(cmd.relativePath));
+    const Cls = loadCommandClass(cmd.relativePath);
     Cls.id = cmd.id;
     await Cls.run(args, commandConfig());
     status = Number(process.exitCode ?? 0);
@@ -186,7 +187,7 @@ async function precheck(words: string[]): Promise<Outcome | undefined> {
   const dd = args.indexOf('--');
   if ((dd === -1 ? args : args.slice(0, dd)).some((a) => a === '--help' || a === '-h')) return undefined;
   type Checkable = { init(): Promise<void>; catch(e: unknown): Promise<unknown> };
-  const Cls = loadCommandClass(commandFile(cmd.relativePath)) as unknown as { id?: string; new(argv: string[], config: unknown): Checkable };
+  const Cls = loadCommandClass(cmd.relativePath) as unknown as { id?: string; new(argv: string[], config: unknown): Checkable };
   Cls.id = cmd.id;
   const probe = new Cls(args, commandConfig());
   const saved = process.exitCode;

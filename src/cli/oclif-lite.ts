@@ -171,15 +171,41 @@ export interface ParseOutput {
   nonExistentFlags: string[];
 }
 
+/** Per flag set (one per command class, see flagsOf): what fastParse needs
+ *  to know about it, computed once — a script runs the same commands often. */
+const flagIndexes = new WeakMap<object, { advanced: boolean; byChar: Map<string, string> }>();
+function flagIndex(flagDefs: Record<string, AnyFlag>): { advanced: boolean; byChar: Map<string, string> } {
+  let idx = flagIndexes.get(flagDefs);
+  if (!idx) {
+    const byChar = new Map<string, string>();
+    let advanced = false;
+    for (const [name, def] of Object.entries(flagDefs)) {
+      if (def.char) byChar.set(def.char, name);
+      if (ADVANCED_FLAG_KEYS.some((k) => def[k] !== undefined)) advanced = true;
+    }
+    idx = { advanced, byChar };
+    flagIndexes.set(flagDefs, idx);
+  }
+  return idx;
+}
+
+const aggregated = new WeakMap<object, Record<string, AnyFlag>>();
+/** A command class's flags with its base flags and --json, built once per class. */
+function flagsOf(o: { flags?: Record<string, AnyFlag>; baseFlags?: Record<string, AnyFlag>; enableJsonFlag?: boolean }): Record<string, AnyFlag> {
+  let f = aggregated.get(o);
+  if (!f) {
+    f = aggregateFlags(o.flags, o.baseFlags, o.enableJsonFlag);
+    aggregated.set(o, f);
+  }
+  return f;
+}
+
 async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutput> {
   const flagDefs = opts.flags ?? {};
   const argDefs = opts.args ?? {};
   const strict = opts.strict !== false;
-  for (const def of Object.values(flagDefs)) {
-    if (ADVANCED_FLAG_KEYS.some((k) => def[k] !== undefined)) throw new NeedsRealParser();
-  }
-  const byChar = new Map<string, string>();
-  for (const [name, def] of Object.entries(flagDefs)) if (def.char) byChar.set(def.char, name);
+  const { advanced, byChar } = flagIndex(flagDefs);
+  if (advanced) throw new NeedsRealParser();
 
   const flagInputs = new Map<string, string[]>();
   const positionals: string[] = [];
@@ -425,7 +451,7 @@ export abstract class Command {
       args: o.args,
       strict: o.strict,
       '--': o['--'],
-      flags: aggregateFlags(o.flags, o.baseFlags, o.enableJsonFlag),
+      flags: flagsOf(o),
     };
     this.argv = [...argv];
     const results = await parse(argv, opts);
