@@ -158,6 +158,26 @@ describe('REPL on a terminal', function () {
     assert.equal(await run(p, 'uri'), 'uri\ntest:///default\n\n');
   });
 
+  it('lets a command prompt on the terminal (edit asks to retry) and goes on', async () => {
+    pty = new Pty(`node ${bin} -c test:///default`, {
+      ...process.env, HOME: tmp, BVIRSH_HISTORY: path.join(tmp, 'history'), EDITOR: 'sed -i s/domain/dxmain/',
+    });
+    const p = pty;
+    await p.waitFor(PROMPT);
+    const from = p.screen.length;
+    p.type('edit test\r');
+    await p.waitFor('Try again?', from);
+    p.type('n');
+    p.type('\r');
+    await p.waitFor(`Failed. Try again? No`, from);
+    await p.waitFor(PROMPT, p.screen.lastIndexOf('Try again? No'));
+    const out = await run(p, 'domid test');
+    assert.equal(out, 'domid test\n1\n\n');
+    const screen = p.screen.slice(from);
+    assert.match(screen, /error: XML error: expecting root element of 'domain', not 'dxmain'\n/);
+    assert.match(screen, /error: Failed to edit domain 'test'/);
+  });
+
   it('writes the history file on quit and reads it back', async () => {
     const p = start();
     await p.waitFor(PROMPT);
