@@ -8,7 +8,6 @@ export default class Define extends BaseCommand {
   static override args = { file: Args.string({ description: 'file containing an XML domain description' }) };
   static override flags = {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
-    validate: Flags.boolean({ description: 'validate the XML against the schema' }),
   };
 
   async run(): Promise<{ domain: string; file: string }> {

@@ -27,10 +27,15 @@ const COMMON = [
   'list', 'list --all', 'list --inactive', 'list --name --all', 'list --uuid --all', 'list --name --uuid --all',
   'list --table --all', 'list --id', 'list --state-running', 'list --state-paused', 'list --state-shutoff',
   'list --all --state-running --state-shutoff', 'list --persistent --all', 'list --transient --all',
-  'list --autostart --all', 'list --no-autostart --all', 'list --table --name', 'list --table --uuid',
+  'list --autostart --all', 'list --no-autostart --all', 'list --id --uuid', 'list --id --uuid --name --all',
+  'list --all --id --name', 'list --all --id', 'list --id --table', 'list --all --managed-save', 'list --with-managed-save --all',
+  'list --without-managed-save --all', 'list --with-managed-save', 'list --all --title --managed-save', 'list --all --title --name',
+  'list --title --all', 'list --table --name', 'list --table --uuid',
   'nodeinfo', 'hostname', 'uri', 'version', 'capabilities', 'maxvcpus', 'maxvcpus --type test',
   'dominfo nosuch', 'dominfo', 'domstate', 'dumpxml', 'dominfo --domain', 'list --foo',
   'define', 'define missing.xml', 'define bad.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
+  'list extra', 'nodeinfo extra', 'hostname --foo', 'list --all --all', 'list -x', 'dominfo test --domain test',
+  'dominfo test --foo=3', 'domstate test --reason --reason', 'vcpucount test --maximum --active', 'vcpucount test --live --config',
   'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',
 ];
 
@@ -81,7 +86,9 @@ const COMMON = [
     };
     it('test:///default', () => check('test:///default', [...COMMON, ...perDomain(['test']), 'domname 1', 'domid 1',
       'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
-      'vcpucount test --live', 'vcpucount test --current']));
+      'vcpucount test --live', 'vcpucount test --current', 'vcpucount test --current --live', 'vcpucount test --config --current',
+      'version --daemon', 'dommemstat test --period -1', 'dommemstat test --period x', 'dommemstat test --period 99999999999', 'dumpxml test --update-cpu', 'dumpxml test --migratable', 'dumpxml test --security-info',
+      'domblklist test --inactive', 'domiflist test --inactive', 'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));
     it('node XML: running, paused, shut off, transient, file= domains', () => check(nodeURI, [...COMMON,
       ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live']));
   });
@@ -109,6 +116,11 @@ const COMMON = [
       'list --transient --all', 'destroy new1', 'list --all', 'dominfo new1'], { lookupFails: true }));
     it('create a transient domain', () => seq('test:///default', ['create new.xml', 'list --all --transient', 'dominfo new1',
       'autostart new1', 'undefine new1', 'vcpucount new1', 'destroy new1', 'list --all']));
+    it('start/create/shutdown/reboot/destroy flags the test driver takes or refuses', () => seq('test:///default', [
+      'destroy test', 'start test --paused', 'domstate test --reason', 'create new.xml --paused', 'start test --autodestroy',
+      'start test --bypass-cache', 'start test --force-boot', 'destroy test --graceful', 'start test', 'shutdown test --mode bogus',
+      'reboot test --mode acpi,agent', 'reboot test --mode signal', 'shutdown test --mode agent', 'shutdown test --mode acpi,paravirt',
+      'domstate test --reason', 'list --all'], { lookupFails: true }));
     it('refusals and wrong states change nothing', () => seq('test:///default', ['start test', 'resume test',
       'define clash.xml', 'define bad.xml', 'suspend test', 'suspend test', 'destroy test', 'destroy test', 'suspend test',
       'shutdown test', 'reboot test', 'reset test', 'dommemstat test', 'vcpuinfo test', 'vcpucount test', 'domid test',
@@ -120,6 +132,9 @@ const COMMON = [
     it('node XML: the other states (no state, idle, in shutdown, crashed, pmsuspended)', () => seq(nodeURI, [
       'list --all', 'list --state-other', 'domstate st6 --reason', 'suspend st6', 'resume st7', 'destroy st0',
       'shutdown st4', 'reboot st2', 'domstate st2 --reason', 'list --all', 'list --inactive --name']));
+    it('node XML: balloon collection period', () => seq(nodeURI, ['dommemstat web1 --period 5', 'dumpxml web1',
+      'dommemstat off1 --period 3', 'dommemstat db1 --period 7 --config', 'dumpxml db1 --inactive', 'dommemstat web1 --period 0 --live',
+      'dumpxml web1', 'dommemstat off1 --period 2 --live']));
     it('node XML: managed-save images', () => seq(nodeURI, ['dominfo ms1', 'undefine ms1', 'start ms2', 'dominfo ms2',
       'undefine ms1 --managed-save', 'list --all']));
     it('assorted domain XML: define, dumpxml, block/interface lists, boot, lifecycle actions', async () => {
@@ -136,7 +151,7 @@ const COMMON = [
           `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
           `domstate ${d} --reason`);
       }
-      cmds.push('list --all');
+      cmds.push('list --all', 'list --all --title');
       await seq('test:///default', cmds);
     });
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',

@@ -428,12 +428,30 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
     hasBalloon: !!balloon && attr(balloon, 'model') !== 'none',
     disks, nets, tree, ns,
   };
-  void onCrash;
 }
 
-/** The XML text virsh's dumpxml prints (id only for running domains). */
-export function formatTestDomain(def: TestDomainDef, id?: number): string {
-  const t = { ...def.tree, attrs: [...def.tree.attrs] };
+/** The XML text virsh's dumpxml prints (id only for running domains; graphics
+ *  passwords only with `secure`, i.e. dumpxml --security-info). */
+export function formatTestDomain(def: TestDomainDef, id?: number, opts: { secure?: boolean } = {}): string {
+  const t = cloneNode(def.tree);
   if (id !== undefined && id >= 0) t.attrs.push(['id', String(id)]);
+  if (!opts.secure) {
+    for (const g of children(child(t, 'devices'), 'graphics')) g.attrs = g.attrs.filter(([k]) => k !== 'passwd');
+  }
   return formatXML(t, '', new Set(['devices']));
+}
+
+/** <title> or <description> text, '' when absent. */
+export function metadataText(def: TestDomainDef, type: 'title' | 'description'): string {
+  return child(def.tree, type)?.text ?? '';
+}
+
+/** dommemstat --period: <stats period='N'/> on the balloon; false when there is none. */
+export function setBalloonPeriod(def: TestDomainDef, period: number): boolean {
+  const balloon = child(child(def.tree, 'devices'), 'memballoon');
+  if (!balloon || attr(balloon, 'model') === 'none') return false;
+  // a period of 0 switches collection off: libvirt then writes no <stats/>
+  const rest = balloon.children.filter((c) => c.name !== 'stats');
+  balloon.children = period > 0 ? [el('stats', [['period', String(period)]]), ...rest] : rest;
+  return true;
 }

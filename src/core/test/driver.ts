@@ -14,12 +14,13 @@ import { hostname } from 'node:os';
 import {
   DomainState,
   type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
-  type NodeInfo, type OpenOptions, type VcpuCountFlags, type VcpuInfo, type XMLDescFlags,
+  type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags, type VcpuCountFlags,
+  type VcpuInfo, type XMLDescFlags,
 } from '../api';
 import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
-import { formatTestDomain, parseTestDomain, type TestDomainDef } from './domain-xml';
+import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
@@ -186,9 +187,11 @@ class TestDomain implements Domain {
   }
 
   async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
+    // libvirt's test driver knows no host CPU to update a guest CPU from
+    if (flags.updateCpu) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x4) in function testDomainGetXMLDesc');
     const o = this.obj();
     const def = flags.inactive && o.newDef ? o.newDef : o.def;
-    return formatTestDomain(def, flags.inactive ? undefined : o.id);
+    return formatTestDomain(def, flags.inactive ? undefined : o.id, { secure: !!flags.secure });
   }
 
   async getMaxMemory(): Promise<number> { return this.obj().def.memory; }
@@ -214,6 +217,8 @@ class TestDomain implements Domain {
   }
 
   async getVcpusFlags(flags: VcpuCountFlags = {}): Promise<number> {
+    // libvirt's test driver has no guest agent to ask
+    if (flags.guest) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x8) in function testDomainGetVcpusFlags');
     const o = this.obj();
     let def = o.def;
     if (flags.config) {
@@ -249,6 +254,10 @@ class TestDomain implements Domain {
   async hasManagedSaveImage(): Promise<boolean> { return this.obj().managedSave; }
   async getAutostart(): Promise<boolean> { return this.obj().autostart; }
 
+  async getMetadata(type: 'title' | 'description', flags: { inactive?: boolean } = {}): Promise<string> {
+    return metadataText(this.oneDef(this.obj(), flags.inactive), type);
+  }
+
   async setAutostart(autostart: boolean): Promise<void> {
     // libvirt's test driver lets even a transient domain carry the flag
     this.mutable('virDomainSetAutostart').autostart = autostart;
@@ -261,12 +270,25 @@ class TestDomain implements Domain {
     return { model: 'testSecurity', doi: '', label: 'libvirt-test', enforcing: true };
   }
 
-  async getBlockDevices(): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
-    return this.obj().def.disks.map((d) => ({ ...d }));
+  private oneDef(o: DomainObj, inactive: boolean | undefined): TestDomainDef {
+    return inactive && o.newDef ? o.newDef : o.def;
   }
 
-  async getInterfaces(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
-    return this.obj().def.nets.map((n) => ({ ...n }));
+  async getBlockDevices(flags: { inactive?: boolean } = {}): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
+    return this.oneDef(this.obj(), flags.inactive).disks.map((d) => ({ ...d }));
+  }
+
+  async getInterfaces(flags: { inactive?: boolean } = {}): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
+    return this.oneDef(this.obj(), flags.inactive).nets.map((n) => ({ ...n }));
+  }
+
+  async setMemoryStatsPeriod(period: number, flags: { live?: boolean; config?: boolean } = {}): Promise<void> {
+    const o = this.mutable('virDomainSetMemoryStatsPeriod');
+    if (flags.live) this.requireActive(o);
+    const def = flags.config ? (o.newDef ?? o.def) : o.def;
+    if (!setBalloonPeriod(def, period)) {
+      throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: No memory balloon device configured, can not set the collection period');
+    }
   }
 
   async getTime(): Promise<{ seconds: number; nseconds: number }> {
@@ -281,27 +303,33 @@ class TestDomain implements Domain {
     if ('seconds' in time) { o.seconds = time.seconds; o.nseconds = time.nseconds; }
   }
 
-  async create(): Promise<void> {
-    const o = this.mutable('virDomainCreate');
+  async create(flags: StartFlags = {}): Promise<void> {
+    const o = this.mutable(startFlagBits(flags) ? 'virDomainCreateWithFlags' : 'virDomainCreate');
+    // libvirt's test driver takes no start flags (virsh itself handles --force-boot)
+    const bits = startFlagBits({ ...flags, forceBoot: false });
+    if (bits) throw unsupportedFlags(bits, 'testDomainCreateWithFlags');
     if (o.state !== DomainState.Shutoff) {
       throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: domain is already running');
     }
     this.connection.state.startState(o, 'booted');
   }
 
-  async destroy(): Promise<void> {
-    const o = this.mutable('virDomainDestroy');
+  async destroy(flags: { graceful?: boolean } = {}): Promise<void> {
+    const o = this.mutable(flags.graceful ? 'virDomainDestroyFlags' : 'virDomainDestroy');
     this.requireActive(o);
     this.connection.state.stopState(o, 'destroyed');
   }
 
-  async shutdown(): Promise<void> {
-    const o = this.mutable('virDomainShutdown');
+  async shutdown(opts: ShutdownOptions = {}): Promise<void> {
+    const bits = modeBits(opts.mode);
+    const o = this.mutable(bits ? 'virDomainShutdownFlags' : 'virDomainShutdown');
+    if (bits) throw unsupportedFlags(bits, 'testDomainShutdownFlags');
     if (o.state === DomainState.Shutoff) throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: domain '${this.name}' not running`);
     this.lifecycleAction(o, o.def.onPoweroff);
   }
 
-  async reboot(): Promise<void> {
+  async reboot(_opts: { mode?: ShutdownMode[] } = {}): Promise<void> {
+    // every reboot mode is accepted (and means the same) on the test driver
     const o = this.mutable('virDomainReboot');
     this.requireActive(o);
     this.lifecycleAction(o, o.def.onReboot);
@@ -392,6 +420,7 @@ export class TestConnection implements Connection {
           (f.shutoff && s === DomainState.Shutoff) || (f.other && other))) return false;
       }
       if ((f.autostart || f.noAutostart) && !((f.autostart && o.autostart) || (f.noAutostart && !o.autostart))) return false;
+      if ((f.managedSave || f.noManagedSave) && !((f.managedSave && o.managedSave) || (f.noManagedSave && !o.managedSave))) return false;
       return true;
     }).map((o) => this.dom(o));
   }
@@ -427,8 +456,10 @@ export class TestConnection implements Connection {
     return this.dom(this.state.add(def, true));
   }
 
-  async createXML(xml: string): Promise<Domain> {
+  async createXML(xml: string, flags: Pick<StartFlags, 'paused' | 'autodestroy'> = {}): Promise<Domain> {
     if (this.readonly) throw readOnlyError('virDomainCreateXML');
+    const bits = startFlagBits(flags);
+    if (bits) throw unsupportedFlags(bits, 'testDomainCreateXML');
     const def = parseTestDomain(xml);
     const existing = this.state.checkClash(def, true);
     let obj: DomainObj;
@@ -458,6 +489,20 @@ export class TestConnection implements Connection {
     this.state.refs--;
     if (this.state === sharedDefault && this.state.refs <= 0) sharedDefault = undefined;
   }
+}
+
+const MODE_BITS: Record<ShutdownMode, number> = { acpi: 1, agent: 2, initctl: 4, signal: 8, paravirt: 16 };
+
+function modeBits(modes: ShutdownMode[] = []): number {
+  return modes.reduce((b, m) => b | MODE_BITS[m], 0);
+}
+
+function startFlagBits(f: StartFlags): number {
+  return (f.paused ? 1 : 0) | (f.autodestroy ? 2 : 0) | (f.bypassCache ? 4 : 0) | (f.forceBoot ? 8 : 0);
+}
+
+function unsupportedFlags(bits: number, fn: string): VirError {
+  return new VirError('VIR_ERR_INVALID_ARG', `unsupported flags (0x${bits.toString(16)}) in function ${fn}`);
 }
 
 interface NativeConverter {
