@@ -12,9 +12,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadManifest, findCommand, projectRoot } from './manifest';
-import { helpFor, groupedHelp } from './help';
 import { session } from './session';
-import { tokenize, TokenizeError } from './tokenizer';
+import type * as HelpModule from './help';
+import type * as TokenizerModule from './tokenizer';
+
+// help and the tokenizer load when needed: `bvirsh list` uses neither.
+const help = (): typeof HelpModule => require('./help') as typeof HelpModule;
+const tokenizer = (): typeof TokenizerModule => require('./tokenizer') as typeof TokenizerModule;
 
 export type Outcome = { status: number; quit?: boolean };
 
@@ -26,7 +30,18 @@ const fail = (msg: string): Outcome => {
 
 type CommandClass = { id?: string; run(argv: string[], config?: unknown): Promise<unknown> };
 
-function loadCommandClass(file: string): CommandClass {
+const loaded = new Map<string[], CommandClass>();
+
+/** The command class a manifest entry names (loaded once). */
+function loadCommandClass(relativePath: string[]): CommandClass {
+  const known = loaded.get(relativePath);
+  if (known) return known;
+  const cls = findCommandClass(commandFile(relativePath));
+  loaded.set(relativePath, cls);
+  return cls;
+}
+
+function findCommandClass(file: string): CommandClass {
   const mod = require(file) as Record<string, unknown>;
   const isCmd = (v: unknown): v is CommandClass => typeof v === 'function' && typeof (v as unknown as CommandClass).run === 'function';
   if (isCmd(mod.default)) return mod.default;
@@ -59,7 +74,9 @@ function reportThrown(err: unknown): number {
   const e = err as { message?: string; code?: string; oclif?: { exit?: number } };
   if (e && e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') return e.oclif.exit;
   const message = (e && e.message) || String(err);
-  process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  // A VirError's second line (the driver's reason), as virsh prints it.
+  const detail = (err as { detail?: string }).detail;
+  process.stderr.write(`error: ${message.split('\n')[0]}\n${detail ? `error: ${detail}\n` : ''}`);
   return 1;
 }
 
@@ -71,10 +88,10 @@ async function builtin(name: string, args: string[], interactive: boolean): Prom
     case 'help': {
       const topic = args.filter((a) => a !== '--command')[0];
       if (topic === undefined) {
-        write(groupedHelp());
+        write(help().groupedHelp());
         return { status: 0 };
       }
-      const text = helpFor(topic);
+      const text = help().helpFor(topic);
       if (text === undefined) return fail(`command or command group '${topic}' doesn't exist`);
       write(text);
       return { status: 0 };
@@ -136,14 +153,14 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
   const dd = args.indexOf('--');
   const opts0 = dd === -1 ? args : args.slice(0, dd);
   if (opts0.includes('--help') || opts0.includes('-h')) {
-    write(helpFor(cmd.id) ?? '');
+    write(help().helpFor(cmd.id) ?? '');
     return { status: 0 };
   }
   const saved = process.exitCode;
   process.exitCode = undefined;
   let status: number;
   try {
-    const Cls = loadCommandClass(commandFile(cmd.relativePath));
+    const Cls = loadCommandClass(cmd.relativePath);
     Cls.id = cmd.id;
     await Cls.run(args, commandConfig());
     status = Number(process.exitCode ?? 0);
@@ -155,13 +172,51 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
 }
 
 /**
+ * Parse-time check of one command of a command string, as virsh checks every
+ * command of a line before running any: its options are parsed (unknown
+ * option, missing value, stray argument → virsh's error). Returns the failing
+ * outcome, or undefined when the command may run.
+ */
+async function precheck(words: string[]): Promise<Outcome | undefined> {
+  const [name, ...args] = words;
+  if (BUILTIN_NAMES.has(name)) return undefined;
+  const cmd = findCommand(name, loadManifest());
+  const core = require('@oclif/core') as { liteConfig?: () => unknown };
+  // Only on the fast path: there a command object can be made without oclif's Config.
+  if (!cmd?.relativePath || !core.liteConfig) return undefined;
+  const dd = args.indexOf('--');
+  if ((dd === -1 ? args : args.slice(0, dd)).some((a) => a === '--help' || a === '-h')) return undefined;
+  type Checkable = { init(): Promise<void>; catch(e: unknown): Promise<unknown> };
+  const Cls = loadCommandClass(cmd.relativePath) as unknown as { id?: string; new(argv: string[], config: unknown): Checkable };
+  Cls.id = cmd.id;
+  const probe = new Cls(args, commandConfig());
+  const saved = process.exitCode;
+  process.exitCode = undefined;
+  let status = 0;
+  try {
+    await probe.init();
+  } catch (err) {
+    try {
+      await probe.catch(err);
+      status = Number(process.exitCode ?? 1) || 1;
+    } catch (thrown) {
+      status = reportThrown(thrown);
+    }
+  }
+  process.exitCode = saved;
+  return status === 0 ? undefined : { status };
+}
+
+/**
  * Run a command string (`list; dominfo test`) as virsh does with one
- * argument: the whole string is parsed first (a quoting error or an unknown
- * command runs nothing), then the commands run in order, stopping at the
- * first failure or at quit. Returns the exit status.
+ * argument, a script line or a REPL line: the whole string is parsed first (a
+ * quoting error, an unknown command or a bad option runs nothing), then every
+ * command runs in order — a failure is reported and the next one runs — up to
+ * the end or `quit`. The status is the last command's, as virsh's.
  */
 export async function runCommandString(text: string, opts: { interactive?: boolean } = {}): Promise<Outcome> {
   let commands: string[][];
+  const { tokenize, TokenizeError } = tokenizer();
   try {
     commands = tokenize(text);
   } catch (e) {
@@ -172,11 +227,18 @@ export async function runCommandString(text: string, opts: { interactive?: boole
   for (const [name] of commands) {
     if (!isCommandName(name, m) && !pluginCommandIds().includes(name)) return fail(`unknown command: '${name}'`);
   }
-  for (const words of commands) {
-    const r = await runCommand(words, opts);
-    if (r.status !== 0 || r.quit) return r;
+  if (commands.length > 1) {
+    for (const words of commands) {
+      const bad = await precheck(words);
+      if (bad) return bad;
+    }
   }
-  return { status: 0 };
+  let last: Outcome = { status: 0 };
+  for (const words of commands) {
+    last = await runCommand(words, opts);
+    if (last.quit) return { status: 0, quit: true };
+  }
+  return last;
 }
 
 /** Commands of the oclif plugins in package.json (`autocomplete`), read from

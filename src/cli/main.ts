@@ -9,9 +9,9 @@
  *   - one argument: a command string, `bvirsh 'list; dominfo test'`;
  *   - several: one command and its arguments.
  */
+import { isatty } from 'node:tty';
 import { runCommand, runCommandString } from './dispatch';
 import { session } from './session';
-import { usage } from './help';
 import { projectRoot } from './manifest';
 
 interface GlobalOptions {
@@ -71,10 +71,46 @@ export function parseGlobalOptions(argv: string[]): GlobalOptions {
   return g;
 }
 
+/** Feed stdin to onLine one line at a time, each awaited before the next.
+ *  Reads fd 0 directly: creating process.stdin costs more than a whole
+ *  command (10-25 ms), and a script needs no stream machinery. */
 async function readStdinLines(onLine: (line: string) => Promise<void>): Promise<void> {
+  const fs = await import('node:fs');
+  const read = (buf: Buffer): Promise<number> => new Promise((resolve, reject) => {
+    fs.read(0, buf, 0, buf.length, null, (err, n) => (err ? reject(err) : resolve(n)));
+  });
+  const buf = Buffer.alloc(64 * 1024);
+  let pending = '';
+  for (;;) {
+    let n: number;
+    try {
+      n = await read(buf);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') return readStdinStream(pending, onLine); // non-blocking stdin: use the stream
+      if (code === 'EOF') n = 0; else throw e;
+    }
+    if (n === 0) break;
+    pending += buf.toString('utf8', 0, n);
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) !== -1) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      await onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
+  }
+  if (pending !== '') await onLine(pending);
+}
+
+async function readStdinStream(pending: string, onLine: (line: string) => Promise<void>): Promise<void> {
   const readline = await import('node:readline');
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
-  for await (const line of rl) await onLine(line);
+  let first = true;
+  for await (const line of rl) {
+    await onLine(first ? pending + line : line);
+    first = false;
+  }
+  if (first && pending !== '') await onLine(pending);
 }
 
 /** Run bvirsh with these arguments; resolves with the exit status. */
@@ -96,13 +132,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (g.help) {
-    process.stdout.write(usage());
+    process.stdout.write((require('./help') as typeof import('./help')).usage());
     return 0;
   }
   session.options = { ...session.options, uri: g.connect, readonly: g.readonly, quiet: g.quiet };
   try {
     if (g.rest.length === 0) {
-      if (process.stdin.isTTY && process.stdout.isTTY) {
+      if (isatty(0) && isatty(1)) {
         const { runRepl } = await import('./repl');
         await runRepl({ quiet: g.quiet });
         return 0;
@@ -110,11 +146,16 @@ export async function main(argv: string[]): Promise<number> {
       // A script on stdin: every line runs, failures are reported and the
       // script goes on; the status is 0 at the end, as virsh's.
       let quit = false;
-      await readStdinLines(async (line) => {
-        if (quit) return;
-        const r = await runCommandString(line);
-        if (r.quit) quit = true;
-      });
+      const stopBuffering = isatty(1) ? undefined : (await import('./stdout-buffer')).bufferStdout();
+      try {
+        await readStdinLines(async (line) => {
+          if (quit) return;
+          const r = await runCommandString(line);
+          if (r.quit) quit = true;
+        });
+      } finally {
+        stopBuffering?.();
+      }
       return 0;
     }
     if (g.rest.length === 1) return (await runCommandString(g.rest[0])).status;

@@ -57,8 +57,18 @@ export interface Manifest {
   commands: Record<string, ManifestCommand>;
 }
 
+const roots = new Map<string, string>();
+
 /** The project root: the directory holding bvirsh's package.json. */
 export function projectRoot(from: string = __dirname): string {
+  const known = roots.get(from);
+  if (known) return known;
+  const found = findRoot(from);
+  roots.set(from, found);
+  return found;
+}
+
+function findRoot(from: string): string {
   let dir = from;
   for (;;) {
     const pj = path.join(dir, 'package.json');

@@ -20,6 +20,7 @@
  * Tests and mocha import the real @oclif/core; both run the same commands.
  */
 import { inspect, format } from 'node:util';
+import { projectRoot } from './manifest';
 
 type AnyFlag = {
   type: 'boolean' | 'option';
@@ -170,15 +171,41 @@ export interface ParseOutput {
   nonExistentFlags: string[];
 }
 
+/** Per flag set (one per command class, see flagsOf): what fastParse needs
+ *  to know about it, computed once — a script runs the same commands often. */
+const flagIndexes = new WeakMap<object, { advanced: boolean; byChar: Map<string, string> }>();
+function flagIndex(flagDefs: Record<string, AnyFlag>): { advanced: boolean; byChar: Map<string, string> } {
+  let idx = flagIndexes.get(flagDefs);
+  if (!idx) {
+    const byChar = new Map<string, string>();
+    let advanced = false;
+    for (const [name, def] of Object.entries(flagDefs)) {
+      if (def.char) byChar.set(def.char, name);
+      if (ADVANCED_FLAG_KEYS.some((k) => def[k] !== undefined)) advanced = true;
+    }
+    idx = { advanced, byChar };
+    flagIndexes.set(flagDefs, idx);
+  }
+  return idx;
+}
+
+const aggregated = new WeakMap<object, Record<string, AnyFlag>>();
+/** A command class's flags with its base flags and --json, built once per class. */
+function flagsOf(o: { flags?: Record<string, AnyFlag>; baseFlags?: Record<string, AnyFlag>; enableJsonFlag?: boolean }): Record<string, AnyFlag> {
+  let f = aggregated.get(o);
+  if (!f) {
+    f = aggregateFlags(o.flags, o.baseFlags, o.enableJsonFlag);
+    aggregated.set(o, f);
+  }
+  return f;
+}
+
 async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutput> {
   const flagDefs = opts.flags ?? {};
   const argDefs = opts.args ?? {};
   const strict = opts.strict !== false;
-  for (const def of Object.values(flagDefs)) {
-    if (ADVANCED_FLAG_KEYS.some((k) => def[k] !== undefined)) throw new NeedsRealParser();
-  }
-  const byChar = new Map<string, string>();
-  for (const [name, def] of Object.entries(flagDefs)) if (def.char) byChar.set(def.char, name);
+  const { advanced, byChar } = flagIndex(flagDefs);
+  if (advanced) throw new NeedsRealParser();
 
   const flagInputs = new Map<string, string[]>();
   const positionals: string[] = [];
@@ -241,7 +268,13 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
     }
 
     const argNames = Object.keys(argDefs);
-    if (strict && positionals.length > argNames.length) throw new NeedsRealParser();
+    if (strict && positionals.length > argNames.length) {
+      // oclif 4.9's parser names the wrong words here (`a b c` with one
+      // argument → "test, ;, domid"); report the extra ones, oclif's way.
+      const extra = positionals.slice(argNames.length);
+      throw Object.assign(new CLIError(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}\nSee more help with --help`),
+        { args: extra });
+    }
     const args: Record<string, unknown> = {};
     const parsedArgv: unknown[] = [];
     for (let i = 0; i < positionals.length; i++) {
@@ -262,12 +295,16 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
       if (def.required) throw new NeedsRealParser();
       if (def.default !== undefined) {
         args[argNames[i]] = typeof def.default === 'function' ? await (def.default as () => unknown)() : def.default;
+        parsedArgv.push(args[argNames[i]]); // oclif lists defaulted arguments in argv too
       }
     }
+    // oclif orders argv by position in the command line (defaults, absent from it, first).
+    const position = (v: unknown): number => argv.indexOf(v as string);
+    parsedArgv.sort((a, b) => position(a) - position(b));
     return { args, argv: parsedArgv, flags, raw, metadata, nonExistentFlags: [] };
   } catch (e) {
     // A value parser refused its input: oclif's parser reports it its way.
-    if (e instanceof NeedsRealParser) throw e;
+    if (e instanceof NeedsRealParser || e instanceof CLIError) throw e;
     throw new NeedsRealParser();
   }
 }
@@ -406,7 +443,16 @@ export abstract class Command {
 
   async parse(options?: any, argv: string[] = this.argv): Promise<any> {
     const o = options ?? this.ctor;
-    const opts = { context: this, ...o, flags: aggregateFlags(o.flags, o.baseFlags, o.enableJsonFlag) };
+    // Read each setting as a property (not `...o`): a command class inherits
+    // its args/flags/strict from a parent class, and spreading a class copies
+    // only its own statics.
+    const opts = {
+      context: this,
+      args: o.args,
+      strict: o.strict,
+      '--': o['--'],
+      flags: flagsOf(o),
+    };
     this.argv = [...argv];
     const results = await parse(argv, opts);
     this.parsed = true;
@@ -416,7 +462,16 @@ export abstract class Command {
 
 /** The minimal config commands see on the fast path. */
 export function liteConfig(): LiteConfig {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const pjson = require('../../../package.json') as { name: string; version: string };
-  return { bin: 'bvirsh', name: pjson.name, version: pjson.version, root: require('node:path').resolve(__dirname, '../../..') };
+  const root = projectRoot();
+  let version: string | undefined;
+  // The version is read only if a command asks for it (start-up stays short).
+  return {
+    bin: 'bvirsh',
+    name: 'bvirsh',
+    root,
+    get version(): string {
+      version ??= (JSON.parse(require('node:fs').readFileSync(`${root}/package.json`, 'utf8')) as { version: string }).version;
+      return version;
+    },
+  };
 }

@@ -153,7 +153,15 @@ export async function runRepl(opts: { quiet?: boolean } = {}): Promise<void> {
       break;
     }
     if (line.trim() === '') continue;
-    const r = await runCommandString(line, { interactive: true });
+    // Ctrl-C while a command runs must not end the shell.
+    const ignore = (): void => { process.stdout.write('\n'); };
+    process.on('SIGINT', ignore);
+    let r;
+    try {
+      r = await runCommandString(line, { interactive: true });
+    } finally {
+      process.off('SIGINT', ignore);
+    }
     if (r.quit) break;
   }
   saveHistory(file, history);

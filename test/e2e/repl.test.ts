@@ -65,26 +65,61 @@ describe('REPL on a terminal', function () {
     assert.equal(p.screen, PROMPT);
   });
 
+  /** Type keys one by one, each after the previous one was echoed, as a
+   *  person does (readline treats a burst of input as a paste). */
+  async function typeKeys(p: Pty, keys: string, from: number): Promise<void> {
+    for (const k of keys) {
+      const before = p.raw.length;
+      p.type(k);
+      await p.waitForRaw(before);
+    }
+    void from;
+  }
+
   it('completes a command name with Tab', async () => {
     const p = start();
     await p.waitFor(PROMPT);
     const from = p.screen.length;
-    p.type('ur\t');
-    await p.waitFor('uri', from);
+    await typeKeys(p, 'ur', from);
+    p.type('\t');
+    await p.waitFor(`${PROMPT}uri`, from - PROMPT.length);
     p.type('\r');
-    await p.waitFor('test:///default', from);
-    assert.match(p.screen.slice(from), /^uri\ntest:\/\/\/default\n/);
+    await p.waitFor(/uri\ntest:\/\/\/default\n\n/, from);
   });
 
-  it('lists the candidates on a second Tab', async () => {
+  it('extends to the common prefix, then lists the candidates on a second Tab', async () => {
     const p = start();
     await p.waitFor(PROMPT);
     const from = p.screen.length;
-    p.type('e\t\t');
-    // readline shows the candidates then the prompt and the partial line again.
-    await p.waitFor(/echo\s+exit/, from);
-    p.type('xit\r');
+    await typeKeys(p, 'do', from);
+    p.type('\t');
+    await p.waitFor(`${PROMPT}dom`, from - PROMPT.length);
+    p.type('\t');
+    await p.waitFor(/\ndomblklist\s+domid\s+domiflist\s+dominfo\s+dommemstat\s+domname\s+domstate\s+domuuid\s*\n/, from);
+    p.type('\x15quit\r');
     assert.equal(await p.exited, 0);
+  });
+
+  it('completes a domain name from the live connection', async () => {
+    const p = start();
+    await p.waitFor(PROMPT);
+    const from = p.screen.length;
+    await typeKeys(p, 'domid te', from);
+    p.type('\t');
+    await p.waitFor(`${PROMPT}domid test`, from - PROMPT.length);
+    p.type('\r');
+    await p.waitFor(/domid test\n1\n\n/, from);
+  });
+
+  it('completes a flag of the command being typed', async () => {
+    const p = start();
+    await p.waitFor(PROMPT);
+    const from = p.screen.length;
+    await typeKeys(p, 'list --ina', from);
+    p.type('\t');
+    await p.waitFor(`${PROMPT}list --inactive`, from - PROMPT.length);
+    p.type('\r');
+    await p.waitFor(/list --inactive\n Id   Name   State\n-+\n\n/, from);
   });
 
   it('keeps going after an unknown command and a quoting error', async () => {
@@ -112,14 +147,35 @@ describe('REPL on a terminal', function () {
 
   it('connect switches the session connection', async () => {
     const node = path.join(tmp, 'node.xml');
-    fs.writeFileSync(node, '<node><domain type="test"><name>vm1</name><memory>1024</memory></domain></node>\n');
+    fs.writeFileSync(node, '<node><domain type="test"><name>vm1</name><memory>1024</memory><os><type>hvm</type></os></domain></node>\n');
     const p = start();
     await p.waitFor(PROMPT);
     assert.equal(await run(p, 'uri'), 'uri\ntest:///default\n\n');
     assert.equal(await run(p, `connect test://${node}`), `connect test://${node}\n`);
     assert.equal(await run(p, 'uri'), `uri\ntest://${node}\n\n`);
+    assert.equal(await run(p, 'list --all --name'), 'list --all --name\nvm1\n\n');
     assert.equal(await run(p, 'connect --name test:///default --readonly'), 'connect --name test:///default --readonly\n');
     assert.equal(await run(p, 'uri'), 'uri\ntest:///default\n\n');
+  });
+
+  it('lets a command prompt on the terminal (edit asks to retry) and goes on', async () => {
+    pty = new Pty(`node ${bin} -c test:///default`, {
+      ...process.env, HOME: tmp, BVIRSH_HISTORY: path.join(tmp, 'history'), EDITOR: 'sed -i s/domain/dxmain/',
+    });
+    const p = pty;
+    await p.waitFor(PROMPT);
+    const from = p.screen.length;
+    p.type('edit test\r');
+    await p.waitFor('Try again?', from);
+    p.type('n');
+    p.type('\r');
+    await p.waitFor(`Failed. Try again? No`, from);
+    await p.waitFor(PROMPT, p.screen.lastIndexOf('Try again? No'));
+    const out = await run(p, 'domid test');
+    assert.equal(out, 'domid test\n1\n\n');
+    const screen = p.screen.slice(from);
+    assert.match(screen, /error: XML error: expecting root element of 'domain', not 'dxmain'\n/);
+    assert.match(screen, /error: Failed to edit domain 'test'/);
   });
 
   it('writes the history file on quit and reads it back', async () => {

@@ -66,6 +66,20 @@ export class Pty {
     }
   }
 
+  /** Resolve once more raw output than `length` characters has arrived. */
+  async waitForRaw(length: number, timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.raw.length <= length) {
+      if (this.child.exitCode !== null) throw new Error(`process exited; screen:\n${this.screen}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for output; screen:\n${this.screen}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(t); resolve(); });
+      });
+    }
+  }
+
   /** Count of occurrences of `text` on the screen (e.g. prompts shown). */
   count(text: string): number {
     return this.screen.split(text).length - 1;
