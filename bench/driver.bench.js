@@ -9,7 +9,7 @@
  *   - 20 guests started and stopped in a loop, with a check that no process,
  *     fd or file leaks (the run fails if one does).
  * Standalone: npm run build && node bench/driver.bench.js
- * or require() it and call run() -> [{ name, value, unit, baseline }].
+ * or through bench/run.js: run() -> [{ name, value, unit, baseline, baselineName, note }].
  */
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
@@ -93,10 +93,10 @@ async function run() {
       cli.push(ms(t0));
       await dom.destroy();
     }
-    results.push({ name: 'start→running, core API (median of 5)', value: median(api).toFixed(1), unit: 'ms',
-      baseline: `sim bhyve spawned directly until its VM exists: ${median(direct).toFixed(1)} ms; the supervisor's settle window is ${process.env.BVIRSH_MONITOR_SETTLE_MS ?? 200} ms of it` });
-    results.push({ name: 'start→running, `bvirsh start` CLI (median of 3)', value: median(cli).toFixed(1), unit: 'ms',
-      baseline: `core API ${median(api).toFixed(1)} ms` });
+    results.push({ name: 'driver: start→running, core API (median of 5)', value: median(api), unit: 'ms',
+      baseline: median(direct), baselineName: 'bhyve spawned', note: `includes the supervisor's ${process.env.BVIRSH_MONITOR_SETTLE_MS ?? 200} ms settle window` });
+    results.push({ name: 'driver: start→running, `bvirsh start` (median of 3)', value: median(cli), unit: 'ms',
+      baseline: median(api), baselineName: 'core API' });
 
     // --- 20 guests started and stopped in a loop; monitor RSS while they run
     const N = 20;
@@ -136,10 +136,10 @@ async function run() {
     if (fs.readdirSync(path.join(dir, 'dev/vmm')).length) throw new Error('leaked VMs in dev/vmm');
     const fdsLeaked = fdCount() - fds0;
     if (fdsLeaked > 0) throw new Error(`leaked ${fdsLeaked} fds`);
-    results.push({ name: 'bvirsh-monitor RSS per running guest (median of 20)', value: (median(rss) / 1024).toFixed(2), unit: 'MiB',
-      baseline: `sleep(1): ${(sleepRss / 1024).toFixed(2)} MiB, idle node: ${(nodeRss / 1024).toFixed(1)} MiB; goal ≤ 2 MiB; max ${(Math.max(...rss) / 1024).toFixed(2)} MiB` });
-    results.push({ name: `${N} guests started then destroyed, per cycle (${cycles} cycles)`, value: (loopMs / cycles / 1000).toFixed(2), unit: 's',
-      baseline: `${(loopMs / cycles / N / 2).toFixed(0)} ms per start or destroy; leaked: 0 processes, 0 fds, 0 files` });
+    results.push({ name: 'driver: bvirsh-monitor RSS per guest (goal ≤ 2 MiB)', value: median(rss) / 1024, unit: 'MiB',
+      baseline: nodeRss / 1024, baselineName: 'idle node', note: `max ${(Math.max(...rss) / 1024).toFixed(2)} MiB over ${N} guests; sleep(1): ${(sleepRss / 1024).toFixed(2)} MiB` });
+    results.push({ name: `driver: ${N} guests started+destroyed, per cycle`, value: loopMs / cycles, unit: 'ms',
+      baseline: 2 * N * median(direct), baselineName: '2×N bhyve spawns', note: `${cycles} cycles; leaked: 0 processes, 0 fds, 0 files (checked)` });
   } finally {
     await conn.close();
     for (const l of ours(dir)) { try { process.kill(Number(l.trim().split(/\s+/)[0]), 'SIGKILL'); } catch { /* gone */ } }
@@ -148,10 +148,12 @@ async function run() {
   return results;
 }
 
-module.exports = { run };
+module.exports = { name: 'bhyve driver (sim)', run };
 
 if (require.main === module) {
   run().then((rs) => {
-    for (const r of rs) console.log(`${r.name}: ${r.value} ${r.unit}  (baseline: ${r.baseline})`);
+    for (const r of rs) {
+      console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit}  (baseline ${r.baselineName}: ${r.baseline.toFixed(2)} ${r.unit})${r.note ? `  ${r.note}` : ''}`);
+    }
   }).catch((e) => { console.error(e); process.exit(1); });
 }

@@ -29,7 +29,8 @@
  *                           the message is the tool's own output (tail of the log)
  *
  * Requests (from the driver): write one word to RUNDIR/NAME.req, then SIGUSR1:
- *   shutdown | reboot | destroy | reset | suspend | resume
+ *   shutdown | reboot | destroy | poweroff | reset | suspend | resume
+ * (destroy: SIGKILL; poweroff: bhyvectl --force-poweroff, for destroy --graceful)
  * SIGTERM to the monitor itself means "shutdown" (ACPI power button to bhyve).
  *
  * Plan token stream (each token NUL-terminated):
@@ -718,6 +719,14 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 			want = WANT_STOP;
 			want_reason = "destroyed";
 			kill(bhyve_pid, SIGKILL);
+		} else if (strcmp(req, "poweroff") == 0) {
+			/* destroy --graceful: vm_suspend(POWEROFF), no SIGKILL */
+			char *argv[] = { (char *)bhyvectl_path, vmarg, "--force-poweroff", NULL };
+			want = WANT_STOP;
+			want_reason = "destroyed";
+			kill(bhyve_pid, SIGCONT);
+			if (run_tool(argv, -1) != 0)
+				logmsg("bhyvectl --force-poweroff failed");
 		} else if (strcmp(req, "reset") == 0) {
 			char *argv[] = { (char *)bhyvectl_path, vmarg, "--force-reset", NULL };
 			kill(bhyve_pid, SIGCONT);

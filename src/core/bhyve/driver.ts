@@ -11,7 +11,7 @@ import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type {
   Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, MemoryStats, NodeInfo,
-  OpenOptions, ShutdownOptions, VcpuCountFlags, VcpuInfo, XMLDescFlags,
+  OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
 } from '../api';
 import { DomainState } from '../api';
 import type { DomainDef } from '../conf/domain';
@@ -40,6 +40,16 @@ export async function openBhyveConnection(uri: ParsedURI, opts: OpenOptions): Pr
     return new BhyveConnection(realHost(), !!opts.readonly);
   }
   return new BhyveConnection(simHost(uri.path), !!opts.readonly);
+}
+
+/** bhyve's only way to ask a guest is the ACPI power button (SIGTERM to bhyve). */
+function checkModes(modes: ShutdownMode[] | undefined, api: string): void {
+  const other = (modes ?? []).filter((m) => m !== 'acpi');
+  if (other.length) throw new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED', `argument unsupported: ${api}: bhyve supports only --mode acpi, not ${other.join(',')}`);
+}
+
+function unsupportedFlag(flag: string, api: string): VirError {
+  return new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED', `argument unsupported: ${api}: --${flag} is not supported by the bhyve driver`);
 }
 
 function noDomain(name: string): VirError {
@@ -173,8 +183,9 @@ export class BhyveConnection implements Connection {
     return new BhyveDomain(this, def.name);
   }
 
-  async createXML(xml: string): Promise<Domain> {
+  async createXML(xml: string, flags: { paused?: boolean; autodestroy?: boolean } = {}): Promise<Domain> {
     this.denyIfReadOnly('virDomainCreateXML');
+    if (flags.autodestroy) throw unsupportedFlag('autodestroy', 'virDomainCreateXML');
     const def = this.prepare(xml);
     const d = new BhyveDomain(this, def.name);
     if (existsSync(join(this.host.domainsDir, `${def.name}.xml`)) || d.liveness().active) {
@@ -190,6 +201,7 @@ export class BhyveConnection implements Connection {
       if (!d.liveness().active) unlinkIfExists(path);
       throw e;
     }
+    if (flags.paused) await d.pauseAfterStart();
     return d;
   }
 
@@ -343,25 +355,35 @@ export class BhyveDomain implements Domain {
     return openConsole(this.host, this.name, this.definition(), opts);
   }
 
-  async create(): Promise<void> {
+  async create(flags: StartFlags = {}): Promise<void> {
     this.connection.checkWritable('virDomainCreate');
+    if (flags.autodestroy) throw unsupportedFlag('autodestroy', 'virDomainCreateWithFlags');
     const lv = this.liveness();
     if (lv.active) throw alreadyRunning();
     const path = join(this.host.domainsDir, `${this.name}.xml`);
     if (!existsSync(path)) throw noDomain(this.name);
     // the first boot's plan, built here: bad input fails now, with nothing started
     await startGuest(this.host, this.name, { firstPlan: planTokens(buildBootPlan(this.host, this.name)) });
+    if (flags.paused) await this.pauseAfterStart();
   }
 
-  async destroy(): Promise<void> {
+  /** start --paused: bhyve has no start-paused switch; stop it right after it is up. */
+  async pauseAfterStart(): Promise<void> {
+    sendRequest(this.host, this.name, 'suspend', this.liveness());
+    await this.awaitOrFail((l) => l.state === DomainState.Paused || !l.active, 'suspend');
+  }
+
+  async destroy(flags: { graceful?: boolean } = {}): Promise<void> {
     this.connection.checkWritable('virDomainDestroy');
     const lv = this.liveness();
     if (!lv.active) throw notRunning();
-    await destroyGuest(this.host, this.name, lv);
+    // graceful: vm_suspend(POWEROFF) through bhyvectl instead of SIGKILL
+    await destroyGuest(this.host, this.name, lv, !!flags.graceful);
   }
 
   async shutdown(opts: ShutdownOptions = {}): Promise<void> {
     this.connection.checkWritable('virDomainShutdown');
+    checkModes(opts.mode, 'virDomainShutdownFlags');
     const lv = this.liveness();
     if (!lv.active) throw notRunning();
     sendRequest(this.host, this.name, 'shutdown', lv);
@@ -372,8 +394,9 @@ export class BhyveDomain implements Domain {
     if (now.active) await destroyGuest(this.host, this.name, now);
   }
 
-  async reboot(): Promise<void> {
+  async reboot(opts: { mode?: ShutdownMode[] } = {}): Promise<void> {
     this.connection.checkWritable('virDomainReboot');
+    checkModes(opts.mode, 'virDomainReboot');
     sendRequest(this.host, this.name, 'reboot', this.liveness());
   }
 
@@ -400,7 +423,7 @@ export class BhyveDomain implements Domain {
     await this.awaitOrFail((l) => l.state === DomainState.Running || !l.active, 'resume');
   }
 
-  private async awaitOrFail(done: (l: Liveness) => boolean, what: string): Promise<void> {
+  async awaitOrFail(done: (l: Liveness) => boolean, what: string): Promise<void> {
     const r = await awaitState(this.host, this.name, done, 10000);
     if (!r) throw new VirError('VIR_ERR_OPERATION_TIMEOUT', `Timed out during operation: cannot ${what} domain '${this.name}'`);
   }

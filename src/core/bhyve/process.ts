@@ -215,7 +215,7 @@ export function notRunning(): VirError {
   return new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: domain is not running');
 }
 
-export type Request = 'shutdown' | 'reboot' | 'destroy' | 'reset' | 'suspend' | 'resume';
+export type Request = 'shutdown' | 'reboot' | 'destroy' | 'poweroff' | 'reset' | 'suspend' | 'resume';
 
 /** Ask the supervisor (or, when it is gone, act on the orphaned bhyve directly). */
 export function sendRequest(host: BhyveHost, name: string, req: Request, lv: Liveness): void {
@@ -247,6 +247,10 @@ function orphanRequest(host: BhyveHost, name: string, req: Request, live: LiveSt
     case 'reset':
       runCtl(host, name, ['--force-reset']);
       break;
+    case 'poweroff':
+      process.kill(pid, 'SIGCONT');
+      runCtl(host, name, ['--force-poweroff']);
+      break;
     case 'suspend':
       process.kill(pid, 'SIGSTOP');
       writeLiveState(host.runDir, { ...live, state: 'paused', reason: 'user' });
@@ -272,8 +276,8 @@ export async function awaitState(host: BhyveHost, name: string, done: (lv: Liven
 }
 
 /** destroy: stop now, whatever the guest does; resolves once nothing runs. */
-export async function destroyGuest(host: BhyveHost, name: string, lv: Liveness): Promise<void> {
-  sendRequest(host, name, 'destroy', lv);
+export async function destroyGuest(host: BhyveHost, name: string, lv: Liveness, graceful = false): Promise<void> {
+  sendRequest(host, name, graceful ? 'poweroff' : 'destroy', lv);
   const off = await awaitState(host, name, (l) => !l.active, 15000);
   if (!off) throw new VirError('VIR_ERR_OPERATION_TIMEOUT', `Timed out during operation: domain '${name}' did not stop`);
   if (lv.orphan) {
