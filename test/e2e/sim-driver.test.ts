@@ -441,4 +441,22 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['destroy', 'stats'])).code, 0);
     assert.deepEqual(await bvirsh(dir, ['dommemstat', 'stats']), { code: 1, stdout: '\n', stderr: "error: Failed to get memory statistics for domain stats\nerror: Requested operation is not valid: domain is not running\n" });
   });
+
+  it('stale state after a power loss (supervisor and bhyve killed, VM and console socket left) never blocks a start', async () => {
+    const serial = "\n    <serial type='nmdm'><source master='/dev/nmdm-staleA' slave='/dev/nmdm-staleB'/><target port='0'/></serial>";
+    const { dir, xml } = fixture('stale', '', '', serial);
+    await define(dir, xml);
+    await start(dir, 'stale');
+    const st = JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/stale.json'), 'utf8')) as { monitor_pid: number; bhyve_pid: number };
+    await until('console socket', () => existsSync(join(dir, 'dev/nmdm-staleB')) || undefined);
+    process.kill(st.monitor_pid, 'SIGKILL');
+    process.kill(st.bhyve_pid, 'SIGKILL');
+    await until('both gone', () => ourProcesses(dir).length === 0 || undefined);
+    assert.ok(existsSync(join(dir, 'dev/vmm/stale')), 'the kernel VM outlives bhyve');
+    assert.equal((await bvirsh(dir, ['list', '--all'])).stdout, ' Id   Name    State\n------------------------\n -    stale   shut off\n\n');
+    assert.equal(existsSync(join(dir, 'dev/vmm/stale')), false, 'the stale VM was destroyed');
+    assert.deepEqual(await bvirsh(dir, ['start', 'stale']), { code: 0, stdout: "Domain 'stale' started\n\n", stderr: '' });
+    assert.equal(bhyvesOf(dir, 'stale').length, 1);
+    assert.equal((await bvirsh(dir, ['destroy', 'stale'])).code, 0);
+  });
 });

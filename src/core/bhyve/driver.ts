@@ -257,8 +257,11 @@ export class BhyveDomain implements Domain {
   async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
     const path = currentDefinitionPath(this.host, this.name);
     if (!path) throw noDomain(this.name);
-    const text = readFileSync(path, 'utf8');
-    if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) return formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
+    let text = readFileSync(path, 'utf8');
+    if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
+    const lv = this.liveness();
+    // the live XML names the running guest's id, as libvirt's does
+    if (!flags.inactive && lv.active && lv.live && lv.live.id > 0) text = text.replace(/^<domain type='bhyve'/, `<domain type='bhyve' id='${lv.live.id}'`);
     return text;
   }
 

@@ -58,19 +58,25 @@ export function procStartTime(pid: number): string | undefined {
 /** Is `live.bhyve_pid` still the bhyve the monitor started (not a recycled pid)? */
 export function bhyveAlive(live: LiveState | undefined): boolean {
   if (!live || !(live.bhyve_pid > 0) || !pidAlive(live.bhyve_pid)) return false;
+  if (processState(live.bhyve_pid) === 'Z') return false; // dead, waiting for init to reap it
   const now = procStartTime(live.bhyve_pid);
   if (now === undefined || live.bhyve_start === '') return false;
   if (process.platform === 'linux') return now === live.bhyve_start;
   return Math.abs(Number(now) - Number(live.bhyve_start)) <= 2;
 }
 
-function processStopped(pid: number): boolean {
+/** The process's state letter (R, S, T, Z …), '' when unknown. */
+function processState(pid: number): string {
   if (process.platform === 'linux') {
     const stat = readIfExists(`/proc/${pid}/stat`);
-    return !!stat && /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+    return stat ? stat.charAt(stat.lastIndexOf(')') + 2) : '';
   }
-  const r = spawnSync('/bin/ps', ['-o', 'state=', '-p', String(pid)], { encoding: 'utf8' });
-  return (r.stdout ?? '').trim().startsWith('T');
+  const r = spawnSync('/bin/ps', ['-o', 'state=', '-p', String(pid)], { encoding: 'utf8' }); // FreeBSD, untested
+  return (r.stdout ?? '').trim().charAt(0);
+}
+
+function processStopped(pid: number): boolean {
+  return /^[Tt]$/.test(processState(pid));
 }
 
 const STATE_OF: Record<LiveState['state'], DomainState> = {
