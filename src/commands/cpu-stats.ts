@@ -12,6 +12,7 @@ function line(name: string, ns: bigint): string {
 
 export default class CpuStats extends BaseCommand {
   static override summary = 'show domain cpu statistics';
+  static libvirt = 'virDomainGetCPUStats';
   static override description = 'Display per-CPU and total statistics about the domain\'s CPUs';
   static override args = domainArgs;
   static override flags = {

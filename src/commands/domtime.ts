@@ -12,6 +12,7 @@ function pretty(secs: number): string {
 
 export default class Domtime extends BaseCommand {
   static override summary = 'domain time';
+  static libvirt = ['virDomainGetTime', 'virDomainSetTime'];
   static override description = "Gets or sets the domain's system time";
   static override args = domainArgs;
   static override flags = {

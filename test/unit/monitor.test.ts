@@ -58,8 +58,10 @@ function pidsOf(dir: string, name: string): number[] {
   return existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n').map(Number) : [];
 }
 
+/** Running (a zombie waiting for init to reap it is dead). */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
 
 describe('bvirsh-monitor (stand-in tools)', function () {
