@@ -459,4 +459,18 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal(bhyvesOf(dir, 'stale').length, 1);
     assert.equal((await bvirsh(dir, ['destroy', 'stale'])).code, 0);
   });
+
+  it('without -c, where /dev/vmm is absent, the default URI is sim:///default under XDG_STATE_HOME', async function () {
+    if (existsSync('/dev/vmm')) this.skip(); // a real bhyve host: the default is bhyve:///system
+    const state = mkdtempSync(join(tmpdir(), 'bvirsh-xdg-'));
+    tmpRoots.push(state);
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: state };
+    delete env.BVIRSH_DEFAULT_URI;
+    delete env.LIBVIRT_DEFAULT_URI;
+    const r = spawnSync(process.execPath, [RUN, 'uri'], { env, encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, 'sim:///default\n\n', '']);
+    const l = spawnSync(process.execPath, [RUN, 'list', '--all'], { env, encoding: 'utf8' });
+    assert.equal(l.status, 0, l.stderr);
+    assert.ok(existsSync(join(state, 'bvirsh/sim/default/usr/local/etc/bvirsh/domains')), 'the simulated host was made there');
+  });
 });

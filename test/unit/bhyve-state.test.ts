@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atomicWriteFile, removeDeadTempFiles, validateDomainName } from '../../src/core/bhyve/state';
+import { defaultSimRoot, realHost, simHost } from '../../src/core/bhyve/host';
 
 describe('bhyve state files', () => {
   it('accepts names bhyve can use, up to 32 characters', () => {
@@ -47,6 +48,31 @@ describe('bhyve state files', () => {
       writeFileSync(join(dir, `.web2.xml.tmp.${process.pid}.abcd`), 'in progress');
       removeDeadTempFiles(dir);
       assert.deepEqual(readdirSync(dir), [`.web2.xml.tmp.${process.pid}.abcd`]);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  it('bhyve:///system refuses a non-root user with a clear error', () => {
+    const real = process.getuid;
+    process.getuid = () => 1000;
+    try {
+      assert.throws(() => realHost(), (e: Error & { detail?: string }) => e.message === 'failed to connect to the hypervisor'
+        && e.detail === 'bhyve:///system needs root (bhyve(8) and /dev/vmm are root-only); run bvirsh as root, or use sim:///default');
+    } finally { process.getuid = real; }
+  });
+
+  it('sim:///default lives under XDG_STATE_HOME (else ~/.local/state); sim:///DIR is rooted at DIR', () => {
+    assert.equal(defaultSimRoot({ XDG_STATE_HOME: '/x/state' }), '/x/state/bvirsh/sim/default');
+    assert.match(defaultSimRoot({}), /\/\.local\/state\/bvirsh\/sim\/default$/);
+    const dir = mkdtempSync(join(tmpdir(), 'bvirsh-simroot-'));
+    try {
+      const h = simHost(dir);
+      assert.equal(h.uri, `sim://${dir}`);
+      assert.equal(h.domainsDir, join(dir, 'usr/local/etc/bvirsh/domains'));
+      assert.equal(h.toolEnv.BVIRSH_SIM_ROOT, dir);
+      assert.deepEqual(readdirSync(join(dir, 'dev/net')), ['bridge0']);
+      assert.equal(h.bridgeExists('bridge0'), true);
+      assert.equal(h.bridgeExists('bridge9'), false);
+      assert.equal(h.bridgeExists('../../etc'), false);
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });
