@@ -200,11 +200,22 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     const boots = () => JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/g.json'), 'utf8')) as { boots: number; bhyve_pid: number };
     assert.deepEqual(await bvirsh(dir, ['reset', 'g']), { code: 0, stdout: "Domain 'g' was reset\n\n", stderr: '' });
     await until('second boot', () => boots().boots === 2 || undefined);
+    // an edit of the definition applies at the next boot
+    const nic = "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>";
+    writeFileSync(xml, domainXML('g', disk, '', nic).replace('128', '512'));
+    await define(dir, xml);
+    assert.ok(ourProcesses(dir).some((p) => p.pid === boots().bhyve_pid && / -m 256 /.test(p.args)), 'still the old memory size');
     assert.deepEqual(await bvirsh(dir, ['reboot', 'g']), { code: 0, stdout: "Domain 'g' is being rebooted\n\n", stderr: '' });
     await until('third boot', () => boots().boots === 3 || undefined);
     assert.deepEqual(bhyvesOf(dir, 'g'), [boots().bhyve_pid]);
+    assert.match(ourProcesses(dir).find((p) => p.pid === boots().bhyve_pid)!.args, / -m 512 /);
     assert.equal(await domstate(dir, 'g'), 'running (booted)');
+    // undefined while running: it lives on as a transient guest, and is gone once stopped
+    assert.equal((await bvirsh(dir, ['undefine', 'g'])).code, 0);
+    assert.equal((await bvirsh(dir, ['list', '--transient', '--name'])).stdout, 'g\n\n');
     assert.equal((await bvirsh(dir, ['destroy', 'g'])).code, 0);
+    assert.equal((await bvirsh(dir, ['list', '--all', '--name'])).stdout, '\n');
+    assert.deepEqual(await bvirsh(dir, ['dominfo', 'g']), { code: 1, stdout: '\n', stderr: "error: failed to get domain 'g'\n" });
   });
 
   it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {

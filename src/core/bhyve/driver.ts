@@ -119,8 +119,10 @@ export class BhyveConnection implements Connection {
 
   async lookupByName(name: string): Promise<Domain> {
     validateDomainName(name);
+    const d = new BhyveDomain(this, name);
+    if (!existsSync(join(this.host.domainsDir, `${name}.xml`))) d.liveness(); // a stopped transient guest goes now
     if (!currentDefinitionPath(this.host, name)) throw noDomain(name);
-    return new BhyveDomain(this, name);
+    return d;
   }
 
   async lookupByID(id: number): Promise<Domain> {
@@ -193,6 +195,7 @@ export class BhyveConnection implements Connection {
       throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: domain '${def.name}' already exists with uuid ${uuid}`);
     }
     preflight(this.host, def);
+    unlinkIfExists(join(this.host.runDir, `${def.name}.json`)); // an old run's state is not this guest's
     const path = join(this.host.runDir, `${def.name}.xml`);
     atomicWriteFile(path, formatDomainXML(def, { inactive: true }));
     try {

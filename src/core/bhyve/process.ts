@@ -102,6 +102,12 @@ export function liveness(host: BhyveHost, name: string, readonly = false): Liven
   }
   const stale = (live && live.state !== 'shutoff') || existsSync(join(host.vmmDir, name));
   if (stale && !readonly) cleanupStale(host, name, live);
+  if (live?.state === 'shutoff' && !readonly && !existsSync(join(host.domainsDir, `${name}.xml`))) {
+    // a guest undefined while it ran was transient since; now that it stopped it is gone
+    unlinkIfExists(join(host.runDir, `${name}.xml`));
+    unlinkIfExists(join(host.runDir, `${name}.json`));
+    return { active: false, state: DomainState.Shutoff, reason: live.reason, live: undefined, orphan: false };
+  }
   if (live?.state === 'shutoff') return { active: false, state: DomainState.Shutoff, reason: live.reason, live, orphan: false };
   return { active: false, state: DomainState.Shutoff, reason: 'unknown', live: undefined, orphan: false };
 }
