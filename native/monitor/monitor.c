@@ -63,6 +63,7 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef __FreeBSD__
+#include <sys/param.h>
 #include <sys/sysctl.h>
 #include <sys/user.h>
 #endif

@@ -90,6 +90,8 @@ describe('bvirsh-monitor (stand-in tools)', function () {
     process.env.BVIRSH_CRASH_BACKOFF_MS = '50';
     process.env.BVIRSH_CRASH_MAX = '3';
     host = simHost(join(dir, 'root'));
+    // persistent guests (a definition file): their final state outlives the run
+    for (const n of ['g', 'c']) writeFileSync(join(host.domainsDir, `${n}.xml`), '<domain/>\n');
   });
 
   afterEach(async () => {
@@ -158,7 +160,6 @@ describe('bvirsh-monitor (stand-in tools)', function () {
   });
 
   it('kill -9 of the monitor: the guest keeps running, stays listable, destroy works and leaves no bhyve', async () => {
-    writeFileSync(join(host.domainsDir, 'g.xml'), '<domain/>\n'); // persistent: its state outlives the run
     const pid = await startGuest(host, 'g', { planArgv: [plan(dir, 'g')] });
     const mon = readLiveState(host.runDir, 'g')!.monitor_pid;
     process.kill(mon, 'SIGKILL');
