@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from '../../src/core/connect';
@@ -483,5 +483,35 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     const l = spawnSync(process.execPath, [RUN, 'list', '--all'], { env, encoding: 'utf8' });
     assert.equal(l.status, 0, l.stderr);
     assert.ok(existsSync(join(state, 'bvirsh/sim/default/usr/local/etc/bvirsh/domains')), 'the simulated host was made there');
+  });
+
+  it('define --interactive asks on a terminal, makes the sparse image and defines the guest; refuses without a TTY', async function () {
+    if (!hasScript()) this.skip();
+    const { dir } = fixture('unused');
+    assert.deepEqual(await bvirsh(dir, ['define', '--interactive']), {
+      code: 1, stdout: '\n', stderr: 'error: define --interactive needs a terminal (stdin and stdout must be a TTY); give an XML file instead\n',
+    });
+    const img = join(dir, 'guided.img');
+    const pty = new Pty(`${process.execPath} ${RUN} -c sim://${dir} define --interactive`, process.env);
+    try {
+      const answer = async (prompt: string, keys: string) => { await pty.waitFor(prompt); pty.type(keys); };
+      await answer('Guest name', 'guided1\r');
+      await answer('Memory (MiB)', '\x7f\x7f\x7f\x7f512\r');
+      await answer('vCPUs', '\x7f2\r');
+      await answer('Boot loader', '\r'); // UEFI
+      await answer('Disk', '\r'); // a new sparse image
+      await answer('Path of the new image', `\x15${img}\r`);
+      await answer('Size (GiB)', '\x7f\x7f1\r');
+      await answer('Install ISO', '\r');
+      await answer('Bridge for the network interface', '\r'); // bridge0
+      await pty.waitFor(`Domain 'guided1' defined: ${join(dir, 'usr/local/etc/bvirsh/domains/guided1.xml')}\nDisk image created: ${img}\n`);
+      assert.equal(await pty.exited, 0);
+    } finally { pty.kill(); }
+    assert.equal(statSync(img).size, 1024 ** 3);
+    const def = readFileSync(join(dir, 'usr/local/etc/bvirsh/domains/guided1.xml'), 'utf8');
+    assert.match(def, /<memory unit='KiB'>524288<\/memory>/);
+    assert.match(def, /<vcpu placement='static'>2<\/vcpu>/);
+    assert.match(def, /<source bridge='bridge0'\/>/);
+    assert.match(def, new RegExp(`<source file='${img}'/>`));
   });
 });
