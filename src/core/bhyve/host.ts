@@ -16,7 +16,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { VirError } from '../errors';
 
@@ -38,9 +38,13 @@ export interface BhyveHost {
   bridgeExists(name: string): boolean;
 }
 
-/** The project root (where package.json and native/ live), from dist/src/core/bhyve. */
+/** The package root (where package.json and native/ live): found upwards from this
+ *  file, so it holds from dist/src/core/bhyve and from a bundle in dist/ alike. */
 export function projectRoot(): string {
-  return resolve(__dirname, '..', '..', '..', '..');
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
+    if (dirname(dir) === dir) return resolve(__dirname, '..', '..', '..', '..');
+  }
 }
 
 /** Where node-gyp (or the monitor's Makefile) puts native executables. */
