@@ -14,8 +14,8 @@
  * |                                         | they must fail (the corpus' own inference).                               |
  * | uefi-unprivileged                       | -M / -o rundir come from driver config, not XML: the test sets            |
  * |                                         | ctx.unprivilegedRunDir='/path/to/bhyve/run' (-M is not upstream bhyve).   |
- * | serial-tcp                              | the corpus lacks its .args: we check it converts and compare the          |
- * |                                         | bhyveload line only.                                                      |
+ * | serial-tcp                              | the corpus lacks its .args: we check the LPC slot and the com1 TCP        |
+ * |                                         | listener (as in 4-consoles) and compare the bhyveload line.               |
  * | uefi*, vnc*, firmware-efi, numa, ...    | no .ldargs ('dummy' placeholder not stored): we assert no loader runs.    |
  * | acpiapic                                | main-tree .args (-A only) is the yardstick; the stale variants differ.    |
  */
@@ -62,7 +62,14 @@ describe('conformance: libvirt bhyve xml2argv', function () {
       }
       const plan = run();
       if (expArgs !== undefined) assert.equal(formatArgvLines(stripProgramDir(plan.bhyve)), expArgs);
-      else assert.equal(plan.bhyve[plan.bhyve.length - 1], 'bhyve');
+      else {
+        // serial-tcp: .args missing; by analogy with 4-consoles: LPC at 1:0 and com1 on the TCP listener
+        assert.equal(row.name, 'serial-tcp');
+        const text = formatArgvLines(stripProgramDir(plan.bhyve));
+        assert.ok(text.includes('-s 1:0,lpc \\\n') && text.endsWith('-l com1,tcp=127.0.0.1:12345 \\\nbhyve\n'), text);
+      }
+      // a boot ROM domain runs no loader (the harness' 'dummy' placeholder)
+      if (/<loader|firmware=['"]efi/.test(xml)) assert.equal(plan.loader, undefined);
       const expLd = corpusFile(`${base}.ldargs`);
       const expMap = corpusFile(`${base}.devmap`);
       if (plan.loader) {

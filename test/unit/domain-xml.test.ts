@@ -53,6 +53,14 @@ describe('domain XML: hostile input', () => {
     assert.equal(Object.getPrototypeOf({}), Object.prototype);
   });
 
+  it('bounds the work a valid but absurd document can cause', () => {
+    const many = "<channel type='unix'><source mode='bind' path='/s'/><target type='virtio' name='n'/></channel>".repeat(50000);
+    virErr(() => parseDomainXML(MIN('', 'vm1', many)), 'VIR_ERR_CONFIG_UNSUPPORTED', /50000 devices is more than the 1024/);
+    virErr(() => parseDomainXML(MIN("<vcpu>2</vcpu><cputune><vcpupin vcpu='0' cpuset='0-4000000000'/></cputune>")),
+      'VIR_ERR_XML_DETAIL', /CPU 4000000000 in vcpupin cpuset '0-4000000000' is out of range/);
+    virErr(() => parseDomainXML(MIN('<devices/>')), 'VIR_ERR_XML_DETAIL', /element <devices> appears more than once in <domain>/);
+  });
+
   it('reports malformed XML with a position', () => {
     virErr(() => parseDomainXML('<domain type="bhyve"><name>x</name>'), 'VIR_ERR_XML_ERROR', /malformed XML at line 1/);
   });

@@ -42,10 +42,16 @@ describe('xml-reader: strict and in agreement with fast-xml-parser', () => {
     // stricter than the validator: a second root element, an undefined entity
     for (const [x, msg] of [['<domain></domain><x/>', /malformed XML: more than one root element/],
       ['<domain>&unknown;</domain>', /malformed XML: invalid entity or '&' in <domain>/],
-      ['<domain a="<"/>', /malformed XML: malformed start tag/]] as const) {
+      ['<domain a="<"/>', /malformed XML: '<' in the value of attribute 'a'/]] as const) {
       assert.equal(validatorAccepts(x), true);
       assert.throws(() => readXMLTree(x), msg);
     }
+  });
+
+  it('refuses raw control characters; keeps whitespace-only leaf text but not comments', () => {
+    assert.throws(() => readXMLTree('<d>\x01</d>'), /control characters are not allowed/);
+    assert.equal(readXMLTree('<d><s> </s></d>').children[0].text, ' ');
+    assert.equal(readXMLTree('<d><s> <!-- c --> </s></d>').children[0].text, '');
   });
 
   it('well-formed details: entities, CDATA, comments, PIs, namespaces', () => {

@@ -74,6 +74,8 @@ export interface BhyvePlan {
 
 /** bhyve's VM_MAX_NAMELEN: at most 32 characters (the kernel buffer has room for the NUL). */
 export const BHYVE_MAX_NAME_LEN = 32;
+/** upper bound on -p vcpu:hostcpu pairs (keeps a hostile cpuset from building a huge argv) */
+const MAX_PINS = 65536;
 /** bhyve -m: a bare number below 1 MiB is MiB; at or above it would mean bytes */
 const MIB_BARE_LIMIT = 1024 * 1024;
 
@@ -209,9 +211,12 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
   } else {
     argv.push('-c', String(def.vcpu));
   }
+  let pins = 0;
   for (const pin of def.vcpupin) {
     const cpus = expandCpuset(pin.cpuset);
     if (cpus.length === 0) throw unsupported(`vcpupin for vCPU ${pin.vcpu} has an empty cpuset`);
+    pins += cpus.length;
+    if (pins > MAX_PINS) throw unsupported(`more than ${MAX_PINS} vCPU pinnings (-p) requested`);
     for (const c of cpus) argv.push('-p', `${pin.vcpu}:${c}`);
   }
   const numa = def.cpu?.numa;

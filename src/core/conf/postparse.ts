@@ -213,8 +213,13 @@ export function applyBhyveDefaults(def: DomainDef, opts: BhyveDefaultsOptions = 
   };
   for (const s of dev.serials) fillNmdm(s.source);
   if (dev.serials.length > 0) {
-    if (dev.consoles.length === 0) dev.consoles.push({ source: { ...dev.serials[0].source }, targetType: 'serial', targetPort: 0 });
-    else if ((dev.consoles[0].targetType ?? 'serial') === 'serial') dev.consoles[0].source = { ...dev.serials[0].source };
+    // the console is serial 0 seen as a console: same source, same port (as libvirt copies it)
+    const s0 = dev.serials[0];
+    if (dev.consoles.length === 0) dev.consoles.push({ source: { ...s0.source }, targetType: 'serial', targetPort: s0.targetPort });
+    else if ((dev.consoles[0].targetType ?? 'serial') === 'serial') {
+      dev.consoles[0].source = { ...s0.source };
+      dev.consoles[0].targetPort = s0.targetPort;
+    }
   }
   for (const c of dev.consoles) {
     fillNmdm(c.source);

@@ -618,8 +618,16 @@ function parseHostdev(el: El): HostdevDef {
   return h;
 }
 
+/** far more than bhyve's 31 PCI slots x 8 functions can use; keeps post-parse work bounded */
+export const MAX_DEVICES = 1024;
+/** highest host/guest CPU number accepted in a cpuset */
+const MAX_CPU_ID = 65535;
+
 function parseDevices(el: El, def: DomainDef): void {
   const d = def.devices;
+  if (el.children.length > MAX_DEVICES) {
+    throw unsupported(`${el.children.length} devices is more than the ${MAX_DEVICES} a bhyve domain can have`);
+  }
   for (const c of el.children) {
     switch (c.name) {
       case 'emulator': d.emulator = c.text.trim(); break;
@@ -695,6 +703,7 @@ export function parseDomainXML(xml: string): DomainDef {
     type, name: '', memory: 0, vcpu: 0, vcpupin: [],
     os: { type: 'hvm', bootDevs: [] }, features: {}, clock: undefined, devices: emptyDevices(),
   };
+  const seen = new Set<string>();
   let sawOs = false;
   let sawMemory = false;
   for (const c of root.children) {
@@ -713,6 +722,9 @@ export function parseDomainXML(xml: string): DomainDef {
       continue;
     }
     if (!DOMAIN_CHILDREN.has(c.name)) throw unsupported(`element '${c.name}' in <domain> is not supported by the bhyve driver`);
+    // every child of <domain> is a singleton in libvirt's schema
+    if (seen.has(c.name)) throw detail(`element <${c.name}> appears more than once in <domain>`);
+    seen.add(c.name);
     switch (c.name) {
       case 'name': def.name = c.text.trim(); break;
       case 'uuid': def.uuid = normUUID(c.text); break;
@@ -735,14 +747,22 @@ export function parseDomainXML(xml: string): DomainDef {
         if (c.attrs.placement !== undefined) def.vcpuPlacement = oneOf(c.attrs.placement, ['static', 'auto'] as const, 'vcpu placement');
         if (c.attrs.current !== undefined) def.vcpuCurrent = parseUInt(c.attrs.current, 'vcpu current', 65535);
         break;
-      case 'cputune':
+      case 'cputune': {
+        const pinned = new Set<number>();
         for (const p of c.children) {
           if (p.name !== 'vcpupin') throw unsupported(`element '${p.name}' in <cputune> is not supported by the bhyve driver`);
           const cpuset = p.attrs.cpuset ?? '';
           if (!/^\^?[0-9]+(-[0-9]+)?(,\^?[0-9]+(-[0-9]+)?)*$/.test(cpuset)) throw detail(`invalid value '${cpuset}' for vcpupin cpuset`);
-          def.vcpupin.push({ vcpu: parseUInt(p.attrs.vcpu ?? '', 'vcpupin vcpu', 65535), cpuset });
+          for (const part of cpuset.split(/[,^-]/)) {
+            if (part !== '' && Number(part) > MAX_CPU_ID) throw detail(`CPU ${part} in vcpupin cpuset '${cpuset}' is out of range (0-${MAX_CPU_ID})`);
+          }
+          const vcpu = parseUInt(p.attrs.vcpu ?? '', 'vcpupin vcpu', 65535);
+          if (pinned.has(vcpu)) throw detail(`duplicate vcpupin for vCPU ${vcpu}`);
+          pinned.add(vcpu);
+          def.vcpupin.push({ vcpu, cpuset });
         }
         break;
+      }
       case 'cpu': parseCpu(c, def); break;
       case 'sysinfo': def.sysinfo = parseSysinfo(c); break;
       case 'os': parseOs(c, def); sawOs = true; break;

@@ -41,9 +41,10 @@ const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
 const BAD_AMP_RE = /&(?!(?:lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);)/;
 const NAME = '[A-Za-z_:\\u00C0-\\uFFFF][-A-Za-z0-9_:.\\u00B7\\u00C0-\\uFFFF]*';
 const TAG_NAME_RE = new RegExp(NAME, 'y');
-/** one attribute, whitespace first; values may not contain '<' */
-const ATTR_RE = new RegExp(`\\s+(${NAME})\\s*=\\s*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
-const TAG_END_RE = /\s*(\/?)>/y;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
 const END_TAG_RE = new RegExp(`</(${NAME})\\s*>`, 'y');
 
 function xmlError(msg: string): VirError {
@@ -71,6 +72,8 @@ function refuseHostile(xml: string): void {
   if (xml.length > MAX_XML_BYTES || (xml.length > MAX_XML_BYTES / 3 && Buffer.byteLength(xml, 'utf8') > MAX_XML_BYTES)) {
     throw xmlError(`document is larger than the ${MAX_XML_BYTES / 1048576} MiB limit`);
   }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(xml)) throw xmlError('control characters are not allowed in XML');
   for (let at = xml.indexOf('<!'); at >= 0; at = xml.indexOf('<!', at + 2)) {
     if (!xml.startsWith('<!--', at) && !xml.startsWith('<![CDATA[', at)) {
       throw xmlError('DOCTYPE and ENTITY declarations are not allowed in domain XML');
@@ -89,11 +92,7 @@ function read(xml: string): XmlElement {
     const textEnd = lt < 0 ? n : lt;
     // whitespace between tags (indentation) is skipped without building strings
     let k = i;
-    while (k < textEnd) {
-      const w = xml.charCodeAt(k);
-      if (w !== 32 && w !== 10 && w !== 9 && w !== 13) break;
-      k++;
-    }
+    while (k < textEnd && isSpace(xml.charCodeAt(k))) k++;
     if (k < textEnd) {
       if (stack.length === 0) throw new Malformed('text outside the root element');
       const top = stack[stack.length - 1];
@@ -135,35 +134,52 @@ function read(xml: string): XmlElement {
       if (!top || top.name !== m[1]) throw new Malformed(`end tag </${m[1]}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
       // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
       const start = contentStart.pop()!;
-      if (top.text === '' && top.children.length === 0 && start < lt) top.text = xml.slice(start, lt);
+      if (top.text === '' && top.children.length === 0 && start < lt) {
+        const raw = xml.slice(start, lt);
+        if (raw.indexOf('<') < 0) top.text = raw;
+      }
       i = END_TAG_RE.lastIndex;
       continue;
     }
-    // start tag: name, then attributes one by one (sticky regexes), then '>' or '/>'
+    // start tag: name, then attributes one by one, then '>' or '/>' (no match arrays: hot path)
     TAG_NAME_RE.lastIndex = lt + 1;
-    const nm = TAG_NAME_RE.exec(xml);
-    if (nm === null) throw new Malformed('malformed start tag');
-    const el: XmlElement = { name: nm[0], attrs: {}, children: [], text: '' };
+    if (!TAG_NAME_RE.test(xml)) throw new Malformed('malformed start tag');
     let at = TAG_NAME_RE.lastIndex;
+    const el: XmlElement = { name: xml.slice(lt + 1, at), attrs: {}, children: [], text: '' };
+    let selfClose = false;
     for (;;) {
-      ATTR_RE.lastIndex = at;
-      const a = ATTR_RE.exec(xml);
-      if (a === null) break;
-      at = ATTR_RE.lastIndex;
-      if (Object.prototype.hasOwnProperty.call(el.attrs, a[1])) throw new Malformed(`duplicate attribute '${a[1]}' on <${el.name}>`);
-      const v = decode(a[2] ?? a[3], `attribute '${a[1]}'`);
+      const ws = at;
+      while (at < n && isSpace(xml.charCodeAt(at))) at++;
+      const ch = xml.charCodeAt(at);
+      if (ch === 62 /* > */) { at++; break; }
+      if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { selfClose = true; at += 2; break; }
+      if (at === ws) throw new Malformed(`malformed start tag <${el.name}>`); // attributes need whitespace before them
+      TAG_NAME_RE.lastIndex = at;
+      if (!TAG_NAME_RE.test(xml)) throw new Malformed(`malformed attribute in <${el.name}>`);
+      const name = xml.slice(at, TAG_NAME_RE.lastIndex);
+      at = TAG_NAME_RE.lastIndex;
+      while (at < n && isSpace(xml.charCodeAt(at))) at++;
+      if (xml.charCodeAt(at) !== 61 /* = */) throw new Malformed(`attribute '${name}' without a value in <${el.name}>`);
+      at++;
+      while (at < n && isSpace(xml.charCodeAt(at))) at++;
+      const q = xml.charCodeAt(at);
+      if (q !== 34 && q !== 39) throw new Malformed(`unquoted value of attribute '${name}' in <${el.name}>`);
+      const close = xml.indexOf(q === 34 ? '"' : "'", at + 1);
+      if (close < 0) throw new Malformed(`unterminated value of attribute '${name}'`);
+      const raw = xml.slice(at + 1, close);
+      if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${name}'`);
+      at = close + 1;
+      if (Object.prototype.hasOwnProperty.call(el.attrs, name)) throw new Malformed(`duplicate attribute '${name}' on <${el.name}>`);
+      const v = decode(raw, `attribute '${name}'`);
       // an attribute called __proto__ must stay a plain data property
-      if (a[1] === '__proto__') Object.defineProperty(el.attrs, a[1], { value: v, enumerable: true, writable: true, configurable: true });
-      else el.attrs[a[1]] = v;
+      if (name === '__proto__') Object.defineProperty(el.attrs, name, { value: v, enumerable: true, writable: true, configurable: true });
+      else el.attrs[name] = v;
     }
-    TAG_END_RE.lastIndex = at;
-    const te = TAG_END_RE.exec(xml);
-    if (te === null) throw new Malformed(`malformed start tag <${el.name}>`);
     if (stack.length > 0) stack[stack.length - 1].children.push(el);
     else if (root) throw new Malformed('more than one root element');
     else root = el;
-    i = TAG_END_RE.lastIndex;
-    if (te[1] !== '/') {
+    i = at;
+    if (!selfClose) {
       if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
       stack.push(el);
       contentStart.push(i);
