@@ -16,7 +16,7 @@ const PCI_EMULATIONS = new Set(['hostbridge', 'amd_hostbridge', 'lpc', 'ahci', '
 const LPC_DEVICES = /^(com[1-4]|bootrom|fwcfg|tpm|pc-testdev)$/;
 
 function validName(name: string | undefined): boolean {
-  return name !== undefined && name.length >= 1 && name.length <= 31 && !name.includes('/') && !name.startsWith('-');
+  return name !== undefined && name.length >= 1 && name.length <= 32 && !name.includes('/') && !name.startsWith('-');
 }
 
 export function bhyveArgvProblems(argv: readonly string[]): string[] {

@@ -228,7 +228,8 @@ describe('parseBhyveArgv', () => {
     virErr(() => parse(`bhyve ${HP} -c 2 -p 2:0 vm`), /pins vCPU 2 but the VM has 2 vCPU/);
     virErr(() => parse(`bhyve ${HP} -s 5,fbuf,w=5000,h=480 vm`), /resolution 5000x480 out of range/);
     virErr(() => parse(`bhyve ${HP} a/b`), /invalid VM name 'a\/b'/);
-    virErr(() => parse(`bhyve ${HP} ${'x'.repeat(32)}`), /invalid VM name/);
+    virErr(() => parse(`bhyve ${HP} ${'x'.repeat(33)}`), /invalid VM name/);
+    assert.equal(parse(`bhyve ${HP} ${'x'.repeat(32)}`).def.name, 'x'.repeat(32));
     virErr(() => parse(`bhyve ${HP}`), /missing VM name/);
     virErr(() => parse(`bhyve -M ${HP} vm`), /unknown option -M/);
     virErr(() => parse(`bhyve ${HP} vm\nbhyve ${HP} vm`), /more than one bhyve command/);

@@ -1,7 +1,7 @@
 /**
  * Bounded fuzzing of both conversions (seeded, reproducible; a few thousand inputs, seconds):
  *  - mutated bhyve command lines → domxml-from-native: only VirError may be thrown; the XML
- *    produced must parse again; converted back it must be a bhyve line the independent
+ *    produced must parse again and already be canonical (parse + format gives the same text); converted back it must be a bhyve line the independent
  *    allowlist (test/helpers/bhyve-allowlist.ts) accepts;
  *  - mutated domain XML → domxml-to-native: only VirError; every generated bhyve / loader
  *    line passes the allowlist.
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { domainXMLFromNative } from '../../src/core/bhyve/native';
 import { buildBhyveCommand } from '../../src/core/bhyve/command';
 import { parseDomainXML } from '../../src/core/conf/xml-parse';
+import { formatDomainXML } from '../../src/core/conf/xml-format';
 import { applyBhyveDefaults } from '../../src/core/conf/postparse';
 import { VirError } from '../../src/core/errors';
 import { bhyveArgvProblems, loaderArgvProblems } from '../helpers/bhyve-allowlist';
@@ -160,7 +161,10 @@ describe('fuzz: argv ↔ XML conversions', function () {
       if (xml === undefined) continue;
       converted++;
       // our own XML must be accepted by our own XML parser
-      try { parseDomainXML(xml); } catch (e) { assert.fail(`from-native produced XML the parser rejects: ${(e as Error).message}\n--- input ---\n${input}\n--- xml ---\n${xml}`); }
+      let reparsed: string | undefined;
+      try { reparsed = formatDomainXML(parseDomainXML(xml)); } catch (e) { assert.fail(`from-native produced XML the parser rejects: ${(e as Error).message}\n--- input ---\n${input}\n--- xml ---\n${xml}`); }
+      // and it is already canonical: define + dumpxml would print the same document
+      assert.equal(reparsed, xml, `from-native XML is not canonical\n--- input ---\n${input}`);
       expectOnlyVirError(() => toNativeChecked(xml!, true), input);
     }
     assert.ok(converted > N / 10, `too few mutated lines converted (${converted}); the mutator is too destructive to test much`);

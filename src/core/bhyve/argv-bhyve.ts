@@ -41,10 +41,10 @@ const SMBIOS_KEYS: Record<string, [keyof Omit<SysinfoDef, 'type'>, string]> = {
   'chassis.sku': ['chassis', 'sku'],
 };
 
-/** bhyve's VM name rule (vmm: VM_MAX_NAMELEN 32 incl. NUL) plus what a path needs. */
+/** bhyve's VM name rule (vmm: VM_MAX_NAMELEN = 32 characters, the buffer has room for the NUL) plus what a path needs. */
 export function checkVMName(name: string, tool: string): void {
-  if (name.length === 0 || name.length > 31 || name.includes('/') || /[\x00-\x1f\x7f]/.test(name) || name.startsWith('.') || name.trim() !== name) {
-    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: ${tool}: invalid VM name '${name}' (1-31 characters, no '/', no leading '.', no control characters or surrounding blanks)`);
+  if (name.length === 0 || name.length > 32 || name.includes('/') || /[\x00-\x1f\x7f]/.test(name) || name.startsWith('.') || name.trim() !== name) {
+    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: ${tool}: invalid VM name '${name}' (1-32 characters, no '/', no leading '.', no control characters or surrounding blanks)`);
   }
 }
 
@@ -103,7 +103,7 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
         pins.set(Number(m[1]), list);
         break;
       }
-      case 'n': numa.push(parseNumaDomain(value, extra)); break;
+      case 'n': numa.push(parseNumaDomain(value)); break;
       case 's': addSlotDevice(state, value); break;
       case 'l': addLpcDevice(state, value); break;
       case 'o': addConfigOption(state, value); break;
@@ -138,8 +138,8 @@ export function parseBhyveLine(words: readonly string[], ctx: BhyveParseContext)
   return def;
 }
 
-/** -n id=N,size=S,cpus=LIST[,domain_policy=P] → a NUMA cell; domain_policy has no XML → whole -n kept. */
-function parseNumaDomain(value: string, extra: string[]): { id: number; cpus: string; memory: number } {
+/** -n id=N,size=S,cpus=LIST → a NUMA cell (<cpu><numa><cell>); domain_policy has no XML → refused. */
+function parseNumaDomain(value: string): { id: number; cpus: string; memory: number } {
   let id: number | undefined, size: number | undefined, cpus: string | undefined;
   for (const item of value.split(',')) {
     const [k, v] = splitKV(item);
@@ -150,7 +150,6 @@ function parseNumaDomain(value: string, extra: string[]): { id: number; cpus: st
       throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: bhyve -n ${value}: domain_policy cannot be expressed in domain XML`);
     } else throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyve: invalid -n ${value} (expected id=N,size=SIZE,cpus=LIST)`);
   }
-  void extra;
   if (id === undefined || size === undefined || cpus === undefined) {
     throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: bhyve: -n ${value} needs id=, size= and cpus=`);
   }
