@@ -56,7 +56,8 @@ const COMMON = [
       [...extra].map((cmd) => ({ uri, cmd }));
     it('test:///default', async () => {
       const list = cases(() => 'test:///default', ['list --all', 'dominfo test', 'dumpxml test', 'vcpuinfo test',
-        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test']);
+        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test',
+        'list extra', 'nodeinfo --foo']);
       const results = await pool(list, 2, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
       for (const r of results) same(r.ours, r.theirs, r.c.cmd);
     });
