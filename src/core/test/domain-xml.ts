@@ -257,7 +257,8 @@ export interface ParseOptions {
 
 /** Parse, validate and canonicalise one <domain>; throws VirError with virsh's wording. */
 export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): TestDomainDef {
-  const root = typeof xml === 'string' ? parseXML(xml, opts.docName ?? '(domain_definition)') : cloneNode(xml);
+  // read-only until buildCanonical, which works on its own copy
+  const root = typeof xml === 'string' ? parseXML(xml, opts.docName ?? '(domain_definition)') : xml;
   if (root.name !== 'domain') {
     throw new VirError('VIR_ERR_XML_ERROR', `XML error: expecting root element of 'domain', not '${root.name}'`);
   }
@@ -318,6 +319,45 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
   const onReboot = lifecycle('on_reboot', 'restart');
   const onCrash = lifecycle('on_crash', 'destroy');
 
+  // devices whose absence of detail libvirt rejects (checked now: the rest is built on demand)
+  for (const d of child(root, 'devices')?.children ?? []) {
+    if (d.name === 'disk' && !attr(child(d, 'target'), 'dev')) {
+      throw new VirError('VIR_ERR_XML_ERROR', 'XML error: missing target information for device');
+    }
+    if (d.name === 'interface' && !attr(d, 'type')) {
+      throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: missing type attribute for network device');
+    }
+  }
+
+  // The canonical tree (and what is read from it) is built on first use: a
+  // node file with thousands of domains is listed without formatting them all.
+  const source = root;
+  let built: Canonical | undefined;
+  const build = (): Canonical => (built ??= buildCanonical(cloneNode(source), {
+    name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot, onCrash, virtType,
+  }));
+  return {
+    name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot, ns,
+    get hasBalloon() { return build().hasBalloon; },
+    get disks() { return build().disks; },
+    get nets() { return build().nets; },
+    get tree() { return build().tree; },
+  };
+}
+
+interface Canonical { tree: XNode; disks: TestDisk[]; nets: TestNet[]; hasBalloon: boolean }
+
+interface Scalars {
+  name: string; uuid: string; memory: number; currentMemory: number; vcpus: number; maxVcpus: number; osType: string;
+  onPoweroff: string; onReboot: string; onCrash: string; virtType: string;
+}
+
+/** libvirt's canonical form of a validated <domain> (`root` is a private copy: it is taken apart). */
+function buildCanonical(root: XNode, sc: Scalars): Canonical {
+  const { name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot, onCrash, virtType } = sc;
+  const vcpuNode = child(root, 'vcpu');
+  const os = child(root, 'os')!;
+  const osTypeNode = child(os, 'type')!;
   // ---- build the canonical tree
   const top: XNode[] = [];
   top.push(el('name', [], [], name));
@@ -423,11 +463,7 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
 
   const balloon = devs.find((d) => d.name === 'memballoon');
   const tree = el('domain', [['type', virtType]], sortBy(top, TOP_ORDER, true));
-  return {
-    name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot,
-    hasBalloon: !!balloon && attr(balloon, 'model') !== 'none',
-    disks, nets, tree, ns,
-  };
+  return { tree, disks, nets, hasBalloon: !!balloon && attr(balloon, 'model') !== 'none' };
 }
 
 /** The XML text virsh's dumpxml prints (id only for running domains; graphics
