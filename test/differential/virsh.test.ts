@@ -117,6 +117,9 @@ const COMMON = [
       'list --transient --all', 'destroy new1', 'list --all', 'dominfo new1'], { lookupFails: true }));
     it('create a transient domain', () => seq('test:///default', ['create new.xml', 'list --all --transient', 'dominfo new1',
       'autostart new1', 'undefine new1', 'vcpucount new1', 'destroy new1', 'list --all']));
+    it('create over a defined domain, define over a running one', () => seq('test:///default', ['define new.xml', 'create new.xml',
+      'list --all', 'create new.xml', 'dominfo new1', 'destroy new1', 'list --all', 'dominfo new1', 'define rich.xml', 'start rich',
+      'define rich.xml', 'dumpxml rich --inactive', 'destroy rich', 'undefine rich', 'list --all']));
     it('start/create/shutdown/reboot/destroy flags the test driver takes or refuses', () => seq('test:///default', [
       'destroy test', 'start test --paused', 'domstate test --reason', 'create new.xml --paused', 'start test --autodestroy',
       'start test --bypass-cache', 'start test --force-boot', 'destroy test --graceful', 'start test', 'shutdown test --mode bogus',
