@@ -150,7 +150,7 @@ const COMMON = [
         copyFileSync(join(fixtures, f), join(dir, f));
         cmds.push(`define ${f}`);
       }
-      for (const d of ['bsd1', 'lin1', 'misc1', 'rich']) {
+      for (const d of ['bsd1', 'lin1', 'misc1', 'rich', 'con1']) {
         cmds.push(`dumpxml ${d}`, `domblklist ${d} --details`, `domiflist ${d}`, `vcpucount ${d}`, `start ${d}`,
           `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
           `domstate ${d} --reason`);

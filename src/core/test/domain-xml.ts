@@ -46,7 +46,7 @@ const TOP_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 
   'devices', 'seclabel'];
 
 const DEVICE_ORDER = ['emulator', 'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial',
-  'parallel', 'channel', 'console', 'input', 'tpm', 'graphics', 'sound', 'audio', 'video', 'hostdev', 'redirdev',
+  'parallel', 'console', 'channel', 'input', 'tpm', 'graphics', 'sound', 'audio', 'video', 'hostdev', 'redirdev',
   'redirfilter', 'hub', 'watchdog', 'memballoon', 'rng', 'nvram', 'panic', 'shmem', 'memory', 'iommu', 'vsock'];
 
 const DISK_ORDER = ['driver', 'source', 'backingStore', 'backenddomain', 'geometry', 'blockio', 'target', 'iotune',
@@ -116,11 +116,11 @@ function hex(v: string | undefined, width: number): string {
   return '0x' + (Number.isFinite(n) ? n : 0).toString(16).padStart(width, '0');
 }
 
-function normAddress(a: XNode): void {
-  if (attr(a, 'type') === 'pci') {
+function normAddress(a: XNode, pci = attr(a, 'type') === 'pci'): void {
+  if (pci) {
     const multi = attr(a, 'multifunction');
-    a.attrs = [['type', 'pci'], ['domain', hex(attr(a, 'domain'), 4)], ['bus', hex(attr(a, 'bus'), 2)],
-      ['slot', hex(attr(a, 'slot'), 2)], ['function', hex(attr(a, 'function'), 1)]];
+    a.attrs = [...(attr(a, 'type') ? [['type', 'pci'] as [string, string]] : []), ['domain', hex(attr(a, 'domain'), 4)],
+      ['bus', hex(attr(a, 'bus'), 2)], ['slot', hex(attr(a, 'slot'), 2)], ['function', hex(attr(a, 'function'), 1)]];
     if (multi) a.attrs.push(['multifunction', multi]);
   }
 }
@@ -213,6 +213,16 @@ function canonCharDevs(devs: XNode[]): XNode[] {
     if (!child(s, 'target')) s.children.push(el('target', [['port', String(i)]]));
   });
   const consoles = devs.filter((d) => d.name === 'console');
+  // a serial-type console and no serial: the console's device becomes serial 0
+  const c0 = consoles[0];
+  if (serials.length === 0 && c0 && [undefined, 'serial'].includes(attr(child(c0, 'target'), 'type'))) {
+    const serial = cloneNode(c0);
+    serial.name = 'serial';
+    serial.children = serial.children.filter((c) => c.name !== 'target');
+    serial.children.push(el('target', [['port', '0']]));
+    devs.push(serial);
+    serials.push(serial);
+  }
   if (serials.length > 0) {
     const first = consoles[0];
     const ttype = attr(child(first, 'target'), 'type');
@@ -237,7 +247,7 @@ function canonGraphics(g: XNode): void {
     g.attrs = [['type', 'vnc'], ['port', auto === 'yes' ? '-1' : port ?? '-1'], ['autoport', auto]];
     if (listen !== undefined) g.attrs.push(['listen', listen]);
     g.attrs.push(...rest);
-    if (listen !== undefined && !child(g, 'listen')) g.children.push(el('listen', [['type', 'address'], ['address', listen]]));
+    if (!child(g, 'listen')) g.children.push(el('listen', listen !== undefined ? [['type', 'address'], ['address', listen]] : [['type', 'address']]));
   }
 }
 
@@ -430,7 +440,16 @@ function buildCanonical(root: XNode, sc: Scalars): Canonical {
     if (d.name === 'disk') disks.push(canonDisk(d, controllers));
     else if (d.name === 'interface') nets.push(canonNet(d, usedIf));
     else if (d.name === 'graphics') canonGraphics(d);
+    else if (d.name === 'hostdev' && attr(d, 'mode') === 'subsystem' && attr(d, 'type') === 'pci') {
+      if (!attr(d, 'managed')) setAttr(d, 'managed', 'no');
+      const a = child(child(d, 'source'), 'address');
+      if (a) normAddress(a, true);
+    }
     for (const a of children(d, 'address')) normAddress(a);
+  }
+  // graphics need a video device: the test driver's default model (xen for xen/linux guests)
+  if (devs.some((d) => d.name === 'graphics') && !devs.some((d) => d.name === 'video')) {
+    devs.push(el('video', [], [el('model', [['type', ['xen', 'linux'].includes(osType) ? 'xen' : 'cirrus']])]));
   }
   devs.filter((d) => d.name === 'video').forEach((v, i) => canonVideo(v, i === 0));
   // virtio consoles and channels sit on a virtio-serial controller
