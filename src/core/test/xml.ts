@@ -122,7 +122,10 @@ function libxmlStyleError(xml: string, docName: string, err: { code: string; msg
     else context = lines[lines.length - 1];
     caret = context === null ? 0 : context.length;
   };
-  if (trimmed.length === 0 || !trimmed.startsWith('<')) {
+  if (xml.length === 0) {
+    msg = 'Document is empty';
+    line = 1; context = null; caret = 0;
+  } else if (trimmed.length === 0 || !trimmed.startsWith('<')) {
     msg = "Start tag expected, '<' not found";
     if (trimmed.length === 0) atEOF();
     else { line = 1; context = lines[0]; caret = 0; }
