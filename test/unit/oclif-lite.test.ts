@@ -63,6 +63,13 @@ describe('oclif-lite parser', () => {
     });
   }
 
+  it('keeps argv in command-line order for non-strict commands (oclif 4.9 reorders repeated words)', async () => {
+    const ours = await lite.Parser.parse(['test', ';', 'domid', 'test'], { ...liteDefs, strict: false } as any);
+    assert.deepEqual(ours.argv, ['test', ';', 'domid', 'test']);
+    const theirs = await oclif.Parser.parse(['test', ';', 'domid', 'test'], { ...realDefs, strict: false } as any);
+    assert.deepEqual(theirs.argv, ['test', 'test', ';', 'domid']);
+  });
+
   it('names the extra words of a command line with too many arguments', async () => {
     const e = await lite.Parser.parse(['a', 'b', 'c', 'd'], { ...liteDefs, strict: true } as any).then(() => undefined, (x: unknown) => x);
     assert.ok(e instanceof lite.CLIError);
