@@ -75,7 +75,7 @@ function reportThrown(err: unknown): number {
   if (e && e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') return e.oclif.exit;
   const message = (e && e.message) || String(err);
   // A VirError's second line (the driver's reason), as virsh prints it.
-  const detail = (err as { detail?: string }).detail;
+  const detail = (err as { detail?: string } | undefined)?.detail;
   process.stderr.write(`error: ${message.split('\n')[0]}\n${detail ? `error: ${detail}\n` : ''}`);
   return 1;
 }

@@ -475,3 +475,14 @@ export function liteConfig(): LiteConfig {
     },
   };
 }
+
+// Whatever else a command takes from '@oclif/core' (ux, Help, Config …) comes
+// from the real package, loaded on first use. Probes that module loaders and
+// `await` make ('then', 'default', symbols) must not load it.
+const NOT_FORWARDED = new Set(['then', 'default', '__esModule']);
+module.exports = new Proxy(module.exports as Record<string | symbol, unknown>, {
+  get(target, prop) {
+    if (prop in target || typeof prop !== 'string' || NOT_FORWARDED.has(prop)) return target[prop];
+    return (realCore() as Record<string, unknown>)[prop];
+  },
+});

@@ -78,6 +78,14 @@ describe('oclif-lite parser', () => {
     assert.equal(e.oclif.exit, 2);
   });
 
+  it('forwards anything else to the real @oclif/core, only when asked for', () => {
+    const mod = lite as unknown as Record<string, unknown>;
+    assert.equal(mod.then, undefined);
+    assert.equal(mod.ux, oclif.ux);
+    assert.equal(mod.Config, oclif.Config);
+    assert.notEqual(mod.Command, oclif.Command);
+  });
+
   it('Command runs init/run/finally, prints --json results, and maps exit()', async () => {
     const printed: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
