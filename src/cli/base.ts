@@ -56,11 +56,12 @@ export abstract class BaseCommand extends Command {
   private connectFailed = false;
 
   /**
-   * Non-strict parsing: oclif would otherwise (with its space topic separator)
-   * read `list extra` as a command `list extra`, and it accepts repeated
-   * options silently; virsh's checks are done here instead.
+   * Commands without positional arguments must declare `static override strict = false`:
+   * with its space topic separator oclif would otherwise read
+   * `list extra` as a command `list extra`. Stray words and unknown options are then
+   * refused in init(), in virsh's words. Commands with arguments stay strict (their
+   * usage line and the man page show them properly); oclif's errors are translated in catch().
    */
-  static override strict = false;
 
   override async init(): Promise<void> {
     await super.init();

@@ -6,6 +6,7 @@ import type { ListAllDomainsFlags } from '../core/api';
 
 export default class List extends BaseCommand {
   static override summary = 'list domains';
+  static override strict = false; // no positional arguments: see BaseCommand
   static override flags = {
     inactive: Flags.boolean({ description: 'list inactive domains' }),
     all: Flags.boolean({ description: 'list inactive & active domains' }),

@@ -8,6 +8,7 @@ const LIBVIRT_API = 9000000;
 
 export default class Version extends BaseCommand {
   static override summary = 'show version';
+  static override strict = false; // no positional arguments: see BaseCommand
   static override flags = { daemon: Flags.boolean({ description: 'report daemon version too' }) };
 
   async run(): Promise<Record<string, string>> {

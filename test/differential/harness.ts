@@ -11,7 +11,7 @@
  *   command to the next exactly as in `virsh 'a; b'`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, type Result } from '../helpers/cli';
@@ -75,6 +75,9 @@ export function maskClock(s: string): string {
  */
 export function makeNodeDir(): { dir: string; nodeFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bvirsh-diff-'));
+  // the domain XML fixtures (committed) next to the generated files
+  const fixtures = join(ROOT, 'test', 'differential', 'fixtures');
+  for (const f of readdirSync(fixtures)) copyFileSync(join(fixtures, f), join(dir, f));
   const ns = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'";
   writeFileSync(join(dir, 'ext1.xml'), `<domain type='test'>
   <name>ext1</name>

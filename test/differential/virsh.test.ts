@@ -56,7 +56,8 @@ const COMMON = [
       [...extra].map((cmd) => ({ uri, cmd }));
     it('test:///default', async () => {
       const list = cases(() => 'test:///default', ['list --all', 'dominfo test', 'dumpxml test', 'vcpuinfo test',
-        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test']);
+        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test',
+        'list extra', 'nodeinfo --foo']);
       const results = await pool(list, 2, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
       for (const r of results) same(r.ours, r.theirs, r.c.cmd);
     });
@@ -116,6 +117,9 @@ const COMMON = [
       'list --transient --all', 'destroy new1', 'list --all', 'dominfo new1'], { lookupFails: true }));
     it('create a transient domain', () => seq('test:///default', ['create new.xml', 'list --all --transient', 'dominfo new1',
       'autostart new1', 'undefine new1', 'vcpucount new1', 'destroy new1', 'list --all']));
+    it('create over a defined domain, define over a running one', () => seq('test:///default', ['define new.xml', 'create new.xml',
+      'list --all', 'create new.xml', 'dominfo new1', 'destroy new1', 'list --all', 'dominfo new1', 'define rich.xml', 'start rich',
+      'define rich.xml', 'dumpxml rich --inactive', 'destroy rich', 'undefine rich', 'list --all']));
     it('start/create/shutdown/reboot/destroy flags the test driver takes or refuses', () => seq('test:///default', [
       'destroy test', 'start test --paused', 'domstate test --reason', 'create new.xml --paused', 'start test --autodestroy',
       'start test --bypass-cache', 'start test --force-boot', 'destroy test --graceful', 'start test', 'shutdown test --mode bogus',
@@ -146,7 +150,7 @@ const COMMON = [
         copyFileSync(join(fixtures, f), join(dir, f));
         cmds.push(`define ${f}`);
       }
-      for (const d of ['bsd1', 'lin1', 'misc1', 'rich']) {
+      for (const d of ['bsd1', 'lin1', 'misc1', 'rich', 'con1']) {
         cmds.push(`dumpxml ${d}`, `domblklist ${d} --details`, `domiflist ${d}`, `vcpucount ${d}`, `start ${d}`,
           `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
           `domstate ${d} --reason`);

@@ -197,6 +197,9 @@ describe('test:///default driver', () => {
     const nics = await d.getInterfaces!();
     assert.deepEqual(nics.map((n) => n.name), ['testnet0', 'testnet1']);
     assert.match(nics[0].mac, /^52:54:00(:[0-9a-f]{2}){3}$/);
+    // generated once: the XML and later calls show the same address
+    assert.deepEqual(await d.getInterfaces!(), nics);
+    assert.ok((await d.getXMLDesc()).includes(`<mac address='${nics[0].mac}'/>`));
     assert.match(await d.getUUIDString(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 

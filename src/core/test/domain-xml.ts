@@ -46,7 +46,7 @@ const TOP_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 
   'devices', 'seclabel'];
 
 const DEVICE_ORDER = ['emulator', 'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial',
-  'parallel', 'channel', 'console', 'input', 'tpm', 'graphics', 'sound', 'audio', 'video', 'hostdev', 'redirdev',
+  'parallel', 'console', 'channel', 'input', 'tpm', 'graphics', 'sound', 'audio', 'video', 'hostdev', 'redirdev',
   'redirfilter', 'hub', 'watchdog', 'memballoon', 'rng', 'nvram', 'panic', 'shmem', 'memory', 'iommu', 'vsock'];
 
 const DISK_ORDER = ['driver', 'source', 'backingStore', 'backenddomain', 'geometry', 'blockio', 'target', 'iotune',
@@ -116,11 +116,11 @@ function hex(v: string | undefined, width: number): string {
   return '0x' + (Number.isFinite(n) ? n : 0).toString(16).padStart(width, '0');
 }
 
-function normAddress(a: XNode): void {
-  if (attr(a, 'type') === 'pci') {
+function normAddress(a: XNode, pci = attr(a, 'type') === 'pci'): void {
+  if (pci) {
     const multi = attr(a, 'multifunction');
-    a.attrs = [['type', 'pci'], ['domain', hex(attr(a, 'domain'), 4)], ['bus', hex(attr(a, 'bus'), 2)],
-      ['slot', hex(attr(a, 'slot'), 2)], ['function', hex(attr(a, 'function'), 1)]];
+    a.attrs = [...(attr(a, 'type') ? [['type', 'pci'] as [string, string]] : []), ['domain', hex(attr(a, 'domain'), 4)],
+      ['bus', hex(attr(a, 'bus'), 2)], ['slot', hex(attr(a, 'slot'), 2)], ['function', hex(attr(a, 'function'), 1)]];
     if (multi) a.attrs.push(['multifunction', multi]);
   }
 }
@@ -213,6 +213,16 @@ function canonCharDevs(devs: XNode[]): XNode[] {
     if (!child(s, 'target')) s.children.push(el('target', [['port', String(i)]]));
   });
   const consoles = devs.filter((d) => d.name === 'console');
+  // a serial-type console and no serial: the console's device becomes serial 0
+  const c0 = consoles[0];
+  if (serials.length === 0 && c0 && [undefined, 'serial'].includes(attr(child(c0, 'target'), 'type'))) {
+    const serial = cloneNode(c0);
+    serial.name = 'serial';
+    serial.children = serial.children.filter((c) => c.name !== 'target');
+    serial.children.push(el('target', [['port', '0']]));
+    devs.push(serial);
+    serials.push(serial);
+  }
   if (serials.length > 0) {
     const first = consoles[0];
     const ttype = attr(child(first, 'target'), 'type');
@@ -237,7 +247,7 @@ function canonGraphics(g: XNode): void {
     g.attrs = [['type', 'vnc'], ['port', auto === 'yes' ? '-1' : port ?? '-1'], ['autoport', auto]];
     if (listen !== undefined) g.attrs.push(['listen', listen]);
     g.attrs.push(...rest);
-    if (listen !== undefined && !child(g, 'listen')) g.children.push(el('listen', [['type', 'address'], ['address', listen]]));
+    if (!child(g, 'listen')) g.children.push(el('listen', listen !== undefined ? [['type', 'address'], ['address', listen]] : [['type', 'address']]));
   }
 }
 
@@ -257,7 +267,8 @@ export interface ParseOptions {
 
 /** Parse, validate and canonicalise one <domain>; throws VirError with virsh's wording. */
 export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): TestDomainDef {
-  const root = typeof xml === 'string' ? parseXML(xml, opts.docName ?? '(domain_definition)') : cloneNode(xml);
+  // read-only until buildCanonical, which works on its own copy
+  const root = typeof xml === 'string' ? parseXML(xml, opts.docName ?? '(domain_definition)') : xml;
   if (root.name !== 'domain') {
     throw new VirError('VIR_ERR_XML_ERROR', `XML error: expecting root element of 'domain', not '${root.name}'`);
   }
@@ -318,6 +329,45 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
   const onReboot = lifecycle('on_reboot', 'restart');
   const onCrash = lifecycle('on_crash', 'destroy');
 
+  // devices whose absence of detail libvirt rejects (checked now: the rest is built on demand)
+  for (const d of child(root, 'devices')?.children ?? []) {
+    if (d.name === 'disk' && !attr(child(d, 'target'), 'dev')) {
+      throw new VirError('VIR_ERR_XML_ERROR', 'XML error: missing target information for device');
+    }
+    if (d.name === 'interface' && !attr(d, 'type')) {
+      throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: missing type attribute for network device');
+    }
+  }
+
+  // The canonical tree (and what is read from it) is built on first use: a
+  // node file with thousands of domains is listed without formatting them all.
+  const source = root;
+  let built: Canonical | undefined;
+  const build = (): Canonical => (built ??= buildCanonical(cloneNode(source), {
+    name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot, onCrash, virtType,
+  }));
+  return {
+    name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot, ns,
+    get hasBalloon() { return build().hasBalloon; },
+    get disks() { return build().disks; },
+    get nets() { return build().nets; },
+    get tree() { return build().tree; },
+  };
+}
+
+interface Canonical { tree: XNode; disks: TestDisk[]; nets: TestNet[]; hasBalloon: boolean }
+
+interface Scalars {
+  name: string; uuid: string; memory: number; currentMemory: number; vcpus: number; maxVcpus: number; osType: string;
+  onPoweroff: string; onReboot: string; onCrash: string; virtType: string;
+}
+
+/** libvirt's canonical form of a validated <domain> (`root` is a private copy: it is taken apart). */
+function buildCanonical(root: XNode, sc: Scalars): Canonical {
+  const { name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot, onCrash, virtType } = sc;
+  const vcpuNode = child(root, 'vcpu');
+  const os = child(root, 'os')!;
+  const osTypeNode = child(os, 'type')!;
   // ---- build the canonical tree
   const top: XNode[] = [];
   top.push(el('name', [], [], name));
@@ -390,7 +440,16 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
     if (d.name === 'disk') disks.push(canonDisk(d, controllers));
     else if (d.name === 'interface') nets.push(canonNet(d, usedIf));
     else if (d.name === 'graphics') canonGraphics(d);
+    else if (d.name === 'hostdev' && attr(d, 'mode') === 'subsystem' && attr(d, 'type') === 'pci') {
+      if (!attr(d, 'managed')) setAttr(d, 'managed', 'no');
+      const a = child(child(d, 'source'), 'address');
+      if (a) normAddress(a, true);
+    }
     for (const a of children(d, 'address')) normAddress(a);
+  }
+  // graphics need a video device: the test driver's default model (xen for xen/linux guests)
+  if (devs.some((d) => d.name === 'graphics') && !devs.some((d) => d.name === 'video')) {
+    devs.push(el('video', [], [el('model', [['type', ['xen', 'linux'].includes(osType) ? 'xen' : 'cirrus']])]));
   }
   devs.filter((d) => d.name === 'video').forEach((v, i) => canonVideo(v, i === 0));
   // virtio consoles and channels sit on a virtio-serial controller
@@ -423,11 +482,7 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
 
   const balloon = devs.find((d) => d.name === 'memballoon');
   const tree = el('domain', [['type', virtType]], sortBy(top, TOP_ORDER, true));
-  return {
-    name, uuid, memory, currentMemory, vcpus, maxVcpus, osType, onPoweroff, onReboot,
-    hasBalloon: !!balloon && attr(balloon, 'model') !== 'none',
-    disks, nets, tree, ns,
-  };
+  return { tree, disks, nets, hasBalloon: !!balloon && attr(balloon, 'model') !== 'none' };
 }
 
 /** The XML text virsh's dumpxml prints (id only for running domains; graphics

@@ -42,12 +42,6 @@ interface DomainObj {
   nseconds: number;
 }
 
-const REASONS: Record<number, string> = {
-  [DomainState.NoState]: 'unknown', [DomainState.Running]: 'unknown', [DomainState.Blocked]: 'unknown',
-  [DomainState.Paused]: 'unknown', [DomainState.Shutdown]: 'unknown', [DomainState.Shutoff]: 'unknown',
-  [DomainState.Crashed]: 'unknown', [DomainState.PMSuspended]: 'unknown',
-};
-
 /** One driver instance: a node and its domains. */
 export class TestDriverState {
   readonly info: NodeInfo;
@@ -74,7 +68,7 @@ export class TestDriverState {
       const rs = def.ns.runstate ?? DomainState.Running;
       if (rs !== DomainState.Shutoff) this.startState(obj, 'unknown');
       obj.state = rs;
-      obj.reason = REASONS[rs] ?? 'unknown';
+      obj.reason = 'unknown'; // a state loaded from the node file has no reason (libvirt's 0)
       this.insert(obj);
     }
   }
