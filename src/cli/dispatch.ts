@@ -32,21 +32,24 @@ type CommandClass = { id?: string; run(argv: string[], config?: unknown): Promis
 
 const loaded = new Map<string[], CommandClass>();
 
+/** Commands compiled into dist/bvirsh.js (scripts/bundle.js), by id. */
+const bundled = (globalThis as { __bvirshCommands?: Record<string, () => Record<string, unknown>> }).__bvirshCommands;
+
 /** The command class a manifest entry names (loaded once). */
-function loadCommandClass(relativePath: string[]): CommandClass {
+function loadCommandClass(id: string, relativePath: string[]): CommandClass {
   const known = loaded.get(relativePath);
   if (known) return known;
-  const cls = findCommandClass(commandFile(relativePath));
+  const inBundle = bundled?.[id];
+  const cls = findCommandClass(inBundle ? inBundle() : (require(commandFile(relativePath)) as Record<string, unknown>), id);
   loaded.set(relativePath, cls);
   return cls;
 }
 
-function findCommandClass(file: string): CommandClass {
-  const mod = require(file) as Record<string, unknown>;
+function findCommandClass(mod: Record<string, unknown>, id: string): CommandClass {
   const isCmd = (v: unknown): v is CommandClass => typeof v === 'function' && typeof (v as unknown as CommandClass).run === 'function';
   if (isCmd(mod.default)) return mod.default;
   const found = Object.values(mod).find(isCmd);
-  if (!found) throw new Error(`${file} exports no command class`);
+  if (!found) throw new Error(`command ${id}: its file exports no command class`);
   return found;
 }
 
@@ -75,7 +78,7 @@ function reportThrown(err: unknown): number {
   if (e && e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') return e.oclif.exit;
   const message = (e && e.message) || String(err);
   // A VirError's second line (the driver's reason), as virsh prints it.
-  const detail = (err as { detail?: string }).detail;
+  const detail = (err as { detail?: string } | undefined)?.detail;
   process.stderr.write(`error: ${message.split('\n')[0]}\n${detail ? `error: ${detail}\n` : ''}`);
   return 1;
 }
@@ -160,7 +163,7 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
   process.exitCode = undefined;
   let status: number;
   try {
-    const Cls = loadCommandClass(cmd.relativePath);
+    const Cls = loadCommandClass(cmd.id, cmd.relativePath);
     Cls.id = cmd.id;
     await Cls.run(args, commandConfig());
     status = Number(process.exitCode ?? 0);
@@ -187,7 +190,7 @@ async function precheck(words: string[]): Promise<Outcome | undefined> {
   const dd = args.indexOf('--');
   if ((dd === -1 ? args : args.slice(0, dd)).some((a) => a === '--help' || a === '-h')) return undefined;
   type Checkable = { init(): Promise<void>; catch(e: unknown): Promise<unknown> };
-  const Cls = loadCommandClass(cmd.relativePath) as unknown as { id?: string; new(argv: string[], config: unknown): Checkable };
+  const Cls = loadCommandClass(cmd.id, cmd.relativePath) as unknown as { id?: string; new(argv: string[], config: unknown): Checkable };
   Cls.id = cmd.id;
   const probe = new Cls(args, commandConfig());
   const saved = process.exitCode;

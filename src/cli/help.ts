@@ -119,7 +119,6 @@ export function commandSynopsis(c: ManifestCommand): { synopsis: string; options
     parts.push(a.required ? `<${a.name}>` : `[<${a.name}>]`);
     options.push([`[--${a.name}] <string>`, a.description ?? '']);
   }
-  if (c.strict === false) parts.push('...');
   for (const f of commandFlags(c)) {
     if (argNames.has(f.name)) continue; // the positional's --NAME form, already listed
     const value = f.type === 'option' ? ` <${f.helpValue ? f.helpValue.replace(/[<>]/g, '') : 'string'}>` : '';

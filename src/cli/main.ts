@@ -115,6 +115,12 @@ async function readStdinStream(pending: string, onLine: (line: string) => Promis
 
 /** Run bvirsh with these arguments; resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  // `bvirsh ... | head`: once the reader is gone there is nobody to write for
+  // (virsh dies of SIGPIPE); end quietly instead of a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   let g: GlobalOptions;
   try {
     g = parseGlobalOptions(argv);

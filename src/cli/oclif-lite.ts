@@ -278,6 +278,9 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
     const args: Record<string, unknown> = {};
     const parsedArgv: unknown[] = [];
     for (let i = 0; i < positionals.length; i++) {
+      // (argv keeps the command line's order; oclif 4.9 reorders repeated
+      // words — `test ; domid test` → test test ; domid — which hides the
+      // first stray word that virsh reports)
       const argName = argNames[i];
       const def = argName === undefined ? undefined : argDefs[argName];
       if (def && argName !== undefined) {
@@ -295,12 +298,9 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
       if (def.required) throw new NeedsRealParser();
       if (def.default !== undefined) {
         args[argNames[i]] = typeof def.default === 'function' ? await (def.default as () => unknown)() : def.default;
-        parsedArgv.push(args[argNames[i]]); // oclif lists defaulted arguments in argv too
+        parsedArgv.unshift(args[argNames[i]]); // oclif lists defaulted arguments in argv too, first
       }
     }
-    // oclif orders argv by position in the command line (defaults, absent from it, first).
-    const position = (v: unknown): number => argv.indexOf(v as string);
-    parsedArgv.sort((a, b) => position(a) - position(b));
     return { args, argv: parsedArgv, flags, raw, metadata, nonExistentFlags: [] };
   } catch (e) {
     // A value parser refused its input: oclif's parser reports it its way.
@@ -475,3 +475,14 @@ export function liteConfig(): LiteConfig {
     },
   };
 }
+
+// Whatever else a command takes from '@oclif/core' (ux, Help, Config …) comes
+// from the real package, loaded on first use. Probes that module loaders and
+// `await` make ('then', 'default', symbols) must not load it.
+const NOT_FORWARDED = new Set(['then', 'default', '__esModule']);
+module.exports = new Proxy(module.exports as Record<string | symbol, unknown>, {
+  get(target, prop) {
+    if (prop in target || typeof prop !== 'string' || NOT_FORWARDED.has(prop)) return target[prop];
+    return (realCore() as Record<string, unknown>)[prop];
+  },
+});

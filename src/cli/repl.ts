@@ -21,6 +21,9 @@ import { session } from './session';
 
 const HISTORY_SIZE = 1000;
 
+/** What `connect <Tab>` offers (DESIGN §2). */
+const CONNECT_URIS = ['bhyve:///system', 'sim:///default', 'test:///default'];
+
 export function historyFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.BVIRSH_HISTORY) return env.BVIRSH_HISTORY;
   const state = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
@@ -96,6 +99,9 @@ export async function complete(line: string): Promise<[string[], string]> {
   }
   if (name === 'help') {
     return [allCommandNames().filter((n) => n.startsWith(partial)), partial];
+  }
+  if (name === 'connect') {
+    return [CONNECT_URIS.filter((u) => u.startsWith(partial)), partial];
   }
   if (cmd && (cmd.args.domain !== undefined || cmd.flags.domain !== undefined)) {
     const prev = words[words.length - 1];

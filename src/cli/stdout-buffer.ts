@@ -34,7 +34,7 @@ export function bufferStdout(): () => void {
         off += fs.writeSync(1, data, off);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe is full: retry
-        if ((e as NodeJS.ErrnoException).code === 'EPIPE') return; // reader went away (| head)
+        if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0); // reader went away (| head)
         throw e;
       }
     }

@@ -144,6 +144,16 @@ describe('command line', () => {
       assert.equal(r.stdout, "1\nerror: failed to get domain 'nosuch'\n1\n");
     });
 
+    it('ends quietly when the reader goes away (| head)', () => {
+      for (const mode of ['script', 'command']) {
+        const cmd = mode === 'script'
+          ? `yes capabilities | head -300 | "${process.execPath}" "${bin}" -c test:///default | head -1; echo "status=\${PIPESTATUS[2]}"`
+          : `"${process.execPath}" "${bin}" -c test:///default capabilities | head -1; echo "status=\${PIPESTATUS[0]}"`;
+        const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
+        assert.deepEqual({ stdout: r.stdout, stderr: r.stderr }, { stdout: '<capabilities>\nstatus=0\n', stderr: '' }, mode);
+      }
+    });
+
     it('stops at quit', () => {
       assert.deepEqual(bvirsh(['-q', '-c', 'test:///default'], 'domid test\nquit\ndomid test\n'), { stdout: '1\n', stderr: '', status: 0 });
     });

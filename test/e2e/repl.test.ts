@@ -122,6 +122,25 @@ describe('REPL on a terminal', function () {
     await p.waitFor(/list --inactive\n Id   Name   State\n-+\n\n/, from);
   });
 
+  it('completes connection URIs after connect', async () => {
+    const p = start();
+    await p.waitFor(PROMPT);
+    const from = p.screen.length;
+    await typeKeys(p, 'connect te', from);
+    p.type('\t');
+    await p.waitFor(`${PROMPT}connect test:///default`, from - PROMPT.length);
+  });
+
+  it('Ctrl-C drops the line being typed and gives a new prompt', async () => {
+    const p = start();
+    await p.waitFor(PROMPT);
+    const from = p.screen.length;
+    await typeKeys(p, 'dom', from);
+    p.type('\x03');
+    await p.waitFor(`dom^C\n${PROMPT}`, from);
+    assert.equal(await run(p, 'domid test'), 'domid test\n1\n\n');
+  });
+
   it('keeps going after an unknown command and a quoting error', async () => {
     const p = start();
     await p.waitFor(PROMPT);

@@ -63,12 +63,27 @@ describe('oclif-lite parser', () => {
     });
   }
 
+  it('keeps argv in command-line order for non-strict commands (oclif 4.9 reorders repeated words)', async () => {
+    const ours = await lite.Parser.parse(['test', ';', 'domid', 'test'], { ...liteDefs, strict: false } as any);
+    assert.deepEqual(ours.argv, ['test', ';', 'domid', 'test']);
+    const theirs = await oclif.Parser.parse(['test', ';', 'domid', 'test'], { ...realDefs, strict: false } as any);
+    assert.deepEqual(theirs.argv, ['test', 'test', ';', 'domid']);
+  });
+
   it('names the extra words of a command line with too many arguments', async () => {
     const e = await lite.Parser.parse(['a', 'b', 'c', 'd'], { ...liteDefs, strict: true } as any).then(() => undefined, (x: unknown) => x);
     assert.ok(e instanceof lite.CLIError);
     assert.deepEqual((e as lite.CLIError & { args: string[] }).args, ['c', 'd']);
     assert.equal(e.message, 'Unexpected arguments: c, d\nSee more help with --help');
     assert.equal(e.oclif.exit, 2);
+  });
+
+  it('forwards anything else to the real @oclif/core, only when asked for', () => {
+    const mod = lite as unknown as Record<string, unknown>;
+    assert.equal(mod.then, undefined);
+    assert.equal(mod.ux, oclif.ux);
+    assert.equal(mod.Config, oclif.Config);
+    assert.notEqual(mod.Command, oclif.Command);
   });
 
   it('Command runs init/run/finally, prints --json results, and maps exit()', async () => {
