@@ -1,21 +1,45 @@
 #!/usr/bin/env node
-/**
- * `npm run bench`: runs every bench/*.bench.js that exports run() (each returns
- * [{ name, value, unit, baseline }]) one after the other and prints the figures.
- */
+// `npm run bench`: runs every bench/*.bench.js in name order and prints each
+// figure beside its baseline measured in the same run:
+//   name  value  baseline  ratio  goal
+// A benchmark file exports `name` and `async run()` returning rows
+// { name, value, baseline, baselineName, unit, goal } (goal: the largest
+// acceptable value/baseline ratio). Speed is never asserted by `npm test`.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
-(async () => {
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.js')).sort();
+const pad = (s, w) => String(s).padEnd(w);
+const lpad = (s, w) => String(s).padStart(w);
+
+async function main() {
+  const only = process.argv.slice(2);
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.js')).sort()
+    .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+  console.log(`${pad('benchmark', 52)}${lpad('value', 11)}${lpad('baseline', 11)}  ${pad('(baseline is)', 16)}${lpad('ratio', 7)}  goal`);
+  let failed = 0;
+  let missed = 0;
   for (const f of files) {
-    const mod = require(path.join(__dirname, f));
-    if (typeof mod.run !== 'function') continue;
-    console.log(`# ${f}`);
-    for (const r of await mod.run()) console.log(`${r.name}: ${r.value} ${r.unit}  (baseline: ${r.baseline})`);
+    const bench = require(path.join(__dirname, f));
+    let rows;
+    try {
+      rows = await bench.run();
+    } catch (e) {
+      failed++;
+      console.log(`${pad(bench.name || f, 52)}FAILED: ${e.message}`);
+      continue;
+    }
+    for (const r of rows) {
+      const ratio = r.value / r.baseline;
+      const ok = r.goal === undefined || ratio <= r.goal;
+      if (!ok) missed++;
+      const unit = r.unit || 'ms';
+      console.log(`${pad(r.name, 52)}${lpad(`${r.value.toFixed(1)} ${unit}`, 11)}${lpad(`${r.baseline.toFixed(1)} ${unit}`, 11)}  ` +
+        `${pad(r.baselineName, 16)}${lpad(`${ratio.toFixed(2)}x`, 7)}  ${r.goal === undefined ? '' : `<= ${r.goal}x ${ok ? 'met' : 'MISSED'}`}`);
+    }
   }
-})().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+  console.log(`\n${files.length} benchmark file(s), ${failed} failed, ${missed} goal(s) missed`);
+  if (failed > 0) process.exitCode = 1;
+}
+
+main();

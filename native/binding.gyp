@@ -16,6 +16,13 @@
   },
   'targets': [
     {
+      # bvirsh-monitor: the per-guest supervisor (monitor/monitor.c), every OS
+      'target_name': 'bvirsh-monitor',
+      'type': 'executable',
+      'sources': ['monitor/monitor.c'],
+      'ldflags!': ['-rdynamic'],
+    },
+    {
       'target_name': 'vmm',
       'sources': ['vmm/addon.cc'],
       'dependencies': ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],

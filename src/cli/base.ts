@@ -55,11 +55,48 @@ export abstract class BaseCommand extends Command {
   private accepted = false;
   private connectFailed = false;
 
+  /**
+   * Commands without positional arguments must declare `static override strict = false`:
+   * with its space topic separator oclif would otherwise read
+   * `list extra` as a command `list extra`. Stray words and unknown options are then
+   * refused in init(), in virsh's words. Commands with arguments stay strict (their
+   * usage line and the man page show them properly); oclif's errors are translated in catch().
+   */
+
   override async init(): Promise<void> {
     await super.init();
-    const { args, flags } = await this.parse(this.constructor as typeof BaseCommand);
+    const ctor = this.constructor as typeof BaseCommand;
+    const { args, flags, argv } = await this.parse(ctor);
     this.parsedArgs = args as Record<string, unknown>;
     this.parsedFlags = flags as Record<string, unknown>;
+    const declared = Object.keys(ctor.args ?? {}).length;
+    const extra = (argv as string[]).slice(declared);
+    const stray = extra.find((a) => a.startsWith('--')) ?? extra[0];
+    if (stray !== undefined) {
+      if (stray.startsWith('--')) throw new UsageError(`command '${this.commandName}' doesn't support option ${stray.replace(/=.*$/, '')}`);
+      throw new UsageError(`unexpected data '${stray}'`);
+    }
+    this.checkRepeats(ctor);
+  }
+
+  /** virsh refuses an option given twice, a positional argument counting as its option. */
+  private checkRepeats(ctor: typeof BaseCommand): void {
+    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { char?: string }>;
+    const seen = new Set<string>();
+    for (const tok of this.argv) {
+      if (tok === '--') break;
+      let name: string | undefined;
+      if (tok.startsWith('--')) name = tok.slice(2).replace(/=.*$/, '');
+      else if (/^-[a-zA-Z]$/.test(tok)) name = Object.keys(flagDefs).find((k) => flagDefs[k].char === tok[1]);
+      if (!name || !(name in flagDefs)) continue;
+      if (seen.has(name)) throw new UsageError(`option --${name} already seen`);
+      seen.add(name);
+    }
+    for (const name of Object.keys(ctor.args ?? {})) {
+      if (this.parsedArgs[name] !== undefined && this.parsedFlags[name] !== undefined) {
+        throw new UsageError(`option --${name} already seen`);
+      }
+    }
   }
 
   /** virsh name of this command, for messages */
@@ -158,7 +195,7 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: OclifParseError): Promise<unknown> {
     if (isVirError(err)) {
       const lines = [err.message, err.detail].filter((l): l is string => !!l);
-      process.stderr.write(lines.map((l) => `error: ${l}\n`).join(''));
+      process.stderr.write((err.warning ? `${err.warning}\n` : '') + lines.map((l) => `error: ${l}\n`).join(''));
       // --json: scripts still get one document on stdout
       if (this.jsonEnabled()) {
         process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, detail: err.detail ?? null } }, null, 2)}\n`);
@@ -183,7 +220,8 @@ export abstract class BaseCommand extends Command {
   private virshParseMessage(err: OclifParseError): string {
     const first = err.message.split('\n')[0];
     if (err.flags && /^Nonexistent flag/.test(first)) {
-      return `command '${this.commandName}' doesn't support option ${err.flags[0]}`;
+      const f = err.flags[0].replace(/=.*$/, '');
+      return f.startsWith('--') ? `command '${this.commandName}' doesn't support option ${f}` : `unexpected data '${f}'`;
     }
     if (err.args && /^Unexpected argument/.test(first)) return `unexpected data '${err.args[0]}'`;
     const m = /^Flag --([\w-]+) expects a value/.exec(first);

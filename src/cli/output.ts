@@ -69,3 +69,16 @@ export function jsonSafe<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint'
     ? (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v)));
 }
+
+/** A CPU set as libvirt formats bitmaps: "0-3,6,8-9". */
+export function cpuRanges(bits: boolean[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < bits.length; i++) {
+    if (!bits[i]) continue;
+    let j = i;
+    while (j + 1 < bits.length && bits[j + 1]) j++;
+    parts.push(j > i ? `${i}-${j}` : `${i}`);
+    i = j;
+  }
+  return parts.join(',');
+}

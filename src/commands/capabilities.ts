@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base';
 
 export default class Capabilities extends BaseCommand {
   static override summary = 'capabilities';
+  static override strict = false; // no positional arguments: see BaseCommand
 
   async run(): Promise<{ xml: string }> {
     const xml = await (await this.conn()).getCapabilities();

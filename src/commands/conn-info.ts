@@ -5,6 +5,7 @@ import { keyValue, yesNo } from '../cli/output';
 
 export default class ConnInfo extends BaseCommand {
   static override summary = 'connection information: URI, driver type, hostname, alive, secure, encrypted';
+  static override strict = false; // no positional arguments: see BaseCommand
 
   async run(): Promise<Record<string, unknown>> {
     const conn = await this.conn();

@@ -8,14 +8,17 @@ export default class Create extends BaseCommand {
   static override args = { file: Args.string({ description: 'file containing an XML domain description' }) };
   static override flags = {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
-    validate: Flags.boolean({ description: 'validate the XML against the schema' }),
+    paused: Flags.boolean({ description: 'leave the guest paused after creation' }),
+    autodestroy: Flags.boolean({ description: 'automatically destroy the guest when virsh disconnects' }),
   };
 
   async run(): Promise<{ domain: string; file: string }> {
     const file = this.required('file');
     const conn = await this.conn();
     const xml = readXMLFile(file);
-    const dom = await this.attempt(`Failed to create domain from ${file}`, () => conn.createXML(xml));
+    const dom = await this.attempt(`Failed to create domain from ${file}`, () => conn.createXML(xml, {
+      paused: !!this.parsedFlags.paused, autodestroy: !!this.parsedFlags.autodestroy,
+    }));
     this.extra(`Domain '${dom.getName()}' created from ${file}\n`);
     return { domain: dom.getName(), file };
   }

@@ -8,10 +8,16 @@ export default class Define extends BaseCommand {
   static override args = { file: Args.string({ description: 'file containing an XML domain description' }) };
   static override flags = {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
-    validate: Flags.boolean({ description: 'validate the XML against the schema' }),
+    interactive: Flags.boolean({ description: 'guided new guest: asks name, memory, vCPUs, loader, disk, ISO, bridge (bvirsh extension, TTY only)' }),
   };
 
-  async run(): Promise<{ domain: string; file: string }> {
+  async run(): Promise<{ domain: string; file?: string }> {
+    if (this.parsedFlags.interactive) {
+      const { guidedDefine } = await import('../cli/guided-define');
+      const r = await guidedDefine(await this.conn());
+      this.extra(`Domain '${r.name}' defined${r.xmlPath ? `: ${r.xmlPath}` : ''}\n${r.image ? `Disk image created: ${r.image}\n` : ''}`);
+      return { domain: r.name, file: r.xmlPath };
+    }
     const file = this.required('file');
     const conn = await this.conn();
     const xml = readXMLFile(file);

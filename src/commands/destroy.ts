@@ -1,4 +1,5 @@
 /** destroy: destroy the domain (virDomainDestroy): immediate power-off. */
+import { Flags } from '@oclif/core';
 import type { Domain } from '../core/api';
 import { DomainActionCommand, domainArgs, domainFlag } from '../cli/domain-action';
 
@@ -6,10 +7,10 @@ export default class Destroy extends DomainActionCommand {
   static override summary = 'destroy the domain (virDomainDestroy): immediate power-off';
   // oclif reads args/flags from each command class itself, not from its parent
   static override args = domainArgs;
-  static override flags = domainFlag;
+  static override flags = { ...domainFlag, graceful: Flags.boolean({ description: 'terminate gracefully' }) };
   protected readonly verb = 'destroy';
   protected readonly done = 'destroyed';
   protected act(dom: Domain): Promise<void> {
-    return dom.destroy();
+    return dom.destroy({ graceful: !!this.parsedFlags.graceful });
   }
 }

@@ -15,7 +15,7 @@ export default class Domblklist extends BaseCommand {
 
   async run(): Promise<{ disks: unknown[] }> {
     const dom = await this.domainArg();
-    const disks = dom.getBlockDevices ? await dom.getBlockDevices() : [];
+    const disks = dom.getBlockDevices ? await dom.getBlockDevices({ inactive: !!this.parsedFlags.inactive }) : [];
     const header = !this.quiet;
     if (this.parsedFlags.details) {
       this.out(table(['Type', 'Device', 'Target', 'Source'], disks.map((d) => [d.type, d.device, d.target, d.source]), { header }));

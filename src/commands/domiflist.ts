@@ -14,7 +14,7 @@ export default class Domiflist extends BaseCommand {
 
   async run(): Promise<{ interfaces: unknown[] }> {
     const dom = await this.domainArg();
-    const nets = dom.getInterfaces ? await dom.getInterfaces() : [];
+    const nets = dom.getInterfaces ? await dom.getInterfaces({ inactive: !!this.parsedFlags.inactive }) : [];
     this.out(table(['Interface', 'Type', 'Source', 'Model', 'MAC'], nets.map((n) => [n.name, n.type, n.source, n.model, n.mac]),
       { header: !this.quiet }));
     return { interfaces: nets };

@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base';
 
 export default class Maxvcpus extends BaseCommand {
   static override summary = 'connection vcpu maximum';
+  static override strict = false; // no positional arguments: see BaseCommand
   static override flags = { type: Flags.string({ description: 'domain type', helpValue: '<string>' }) };
 
   async run(): Promise<{ maxvcpus: number }> {

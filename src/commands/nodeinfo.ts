@@ -5,6 +5,7 @@ import type { NodeInfo } from '../core/api';
 
 export default class Nodeinfo extends BaseCommand {
   static override summary = 'node information';
+  static override strict = false; // no positional arguments: see BaseCommand
 
   async run(): Promise<NodeInfo> {
     const n = await (await this.conn()).getNodeInfo();

@@ -1,20 +1,38 @@
 /** start: start a (previously defined) inactive domain (virDomainCreate). */
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { attachConsole } from '../cli/console-attach';
 import { domainArgs, domainFlag } from '../cli/domain-action';
 import { VirError } from '../core/errors';
 
 export default class Start extends BaseCommand {
   static override summary = 'start a (previously defined) inactive domain';
   static override args = domainArgs;
-  static override flags = domainFlag;
+  static override flags = {
+    ...domainFlag,
+    paused: Flags.boolean({ description: 'leave the guest paused after start' }),
+    autodestroy: Flags.boolean({ description: 'automatically destroy the guest when virsh disconnects' }),
+    'bypass-cache': Flags.boolean({ description: 'avoid file system cache when loading' }),
+    'force-boot': Flags.boolean({ description: 'force fresh boot by discarding any managed save' }),
+    console: Flags.boolean({ description: 'attach to console after creation' }),
+    force: Flags.boolean({ description: 'force console connection (with --console)', hidden: true }),
+  };
 
   async run(): Promise<{ domain: string; result: string }> {
     const dom = await this.domainArg();
     const name = dom.getName();
     // virsh checks this before calling and words it its own way
     if (await dom.isActive()) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Domain is already active');
-    await this.attempt(`Failed to start domain '${name}'`, () => dom.create());
+    const f = this.parsedFlags;
+    await this.attempt(`Failed to start domain '${name}'`, () => dom.create({
+      paused: !!f.paused, autodestroy: !!f.autodestroy, bypassCache: !!f['bypass-cache'], forceBoot: !!f['force-boot'],
+    }));
     this.extra(`Domain '${name}' started\n`);
+    if (this.parsedFlags.console) {
+      if (!dom.openConsole) throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: virDomainOpenConsole');
+      if (!process.stdin.isTTY) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Cannot run interactive console without a controlling TTY');
+      await attachConsole(name, await dom.openConsole({ force: !!this.parsedFlags.force }));
+    }
     return { domain: name, result: 'started' };
   }
 }

@@ -18,10 +18,8 @@ export default class Vcpucount extends BaseCommand {
   };
 
   async run(): Promise<Record<string, number>> {
-    this.exclusive('maximum', 'active');
+    this.exclusive('active', 'maximum');
     this.exclusive('live', 'config');
-    this.exclusive('current', 'live');
-    this.exclusive('current', 'config');
     const dom = await this.domainArg();
     const f = this.parsedFlags as VcpuCountFlags;
     if (f.maximum || f.active || f.live || f.config || f.current || f.guest) {
@@ -30,7 +28,9 @@ export default class Vcpucount extends BaseCommand {
         // --current: the live value when running, else the persistent one
         if (await dom.isActive()) flags.live = true; else flags.config = true;
       }
-      const n = await dom.getVcpusFlags(flags);
+      const n = f.guest
+        ? await this.attempt('Failed to retrieve vCPU count from the guest', () => dom.getVcpusFlags(flags))
+        : await dom.getVcpusFlags(flags);
       this.out(`${n}\n`);
       return { count: n };
     }

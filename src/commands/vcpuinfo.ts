@@ -2,7 +2,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { domainArgs, domainFlag } from '../cli/domain-action';
-import { keyValue } from '../cli/output';
+import { cpuRanges, keyValue } from '../cli/output';
 
 const VCPU_STATES = ['offline', 'running', 'blocked'];
 
@@ -15,8 +15,9 @@ export default class Vcpuinfo extends BaseCommand {
     const dom = await this.domainArg();
     const conn = dom.connection;
     const hostMap = conn.getCPUMap ? await conn.getCPUMap() : Array.from({ length: (await conn.getNodeInfo()).cpus }, () => true);
-    const affinity = (cpus: boolean[] | undefined): string =>
-      hostMap.map((_, i) => (cpus?.[i] ? 'y' : '-')).join('');
+    const affinity = (cpus: boolean[] | undefined): string => (this.parsedFlags.pretty
+      ? `${cpuRanges(hostMap.map((_, i) => !!cpus?.[i]))} (out of ${hostMap.length})`
+      : hostMap.map((_, i) => (cpus?.[i] ? 'y' : '-')).join(''));
     const blocks: string[] = [];
     const json: unknown[] = [];
     if (await dom.isActive()) {

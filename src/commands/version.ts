@@ -8,6 +8,7 @@ const LIBVIRT_API = 9000000;
 
 export default class Version extends BaseCommand {
   static override summary = 'show version';
+  static override strict = false; // no positional arguments: see BaseCommand
   static override flags = { daemon: Flags.boolean({ description: 'report daemon version too' }) };
 
   async run(): Promise<Record<string, string>> {
@@ -18,7 +19,9 @@ export default class Version extends BaseCommand {
     this.out(`Compiled against library: libvirt ${versionString(LIBVIRT_API)}\n` +
       `Using library: libvirt ${lib}\n` +
       `Using API: ${type} ${lib}\n` +
-      `Running hypervisor: ${type} ${hv}\n`);
+      `Running hypervisor: ${type} ${hv}\n` +
+      // no daemon in between: the library answers for it, as libvirt's own test driver does
+      (this.parsedFlags.daemon ? `Running against daemon: ${lib}\n` : ''));
     return { compiledAgainst: versionString(LIBVIRT_API), library: lib, api: `${type} ${lib}`, hypervisor: `${type} ${hv}` };
   }
 }

@@ -109,11 +109,26 @@ export interface ListAllDomainsFlags {
   other?: boolean;
   autostart?: boolean;
   noAutostart?: boolean;
+  managedSave?: boolean;
+  noManagedSave?: boolean;
 }
+
+/** virDomainShutdownFlagValues / virDomainRebootFlagValues, by virsh's --mode names */
+export type ShutdownMode = 'acpi' | 'agent' | 'initctl' | 'signal' | 'paravirt';
 
 export interface ShutdownOptions {
   /** bvirsh extension: seconds to wait for the guest before forcing power-off */
   timeout?: number;
+  /** how to ask the guest (virsh --mode); none: the driver's default */
+  mode?: ShutdownMode[];
+}
+
+/** virDomainCreateFlags (start / create) */
+export interface StartFlags {
+  paused?: boolean;
+  autodestroy?: boolean;
+  bypassCache?: boolean;
+  forceBoot?: boolean;
 }
 
 export interface Domain {
@@ -137,27 +152,37 @@ export interface Domain {
   isPersistent(): Promise<boolean>;
   hasManagedSaveImage(): Promise<boolean>;
   getAutostart(): Promise<boolean>;
+  /** virDomainGetMetadata for <title>/<description>: '' when there is none */
+  getMetadata?(type: 'title' | 'description', flags?: { inactive?: boolean }): Promise<string>;
   setAutostart(autostart: boolean): Promise<void>;
   /** virDomainGetSecurityLabel + virNodeGetSecurityModel, as dominfo prints them */
   getSecurityLabel?(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null>;
-  /** domblklist: target and source of each disk */
-  getBlockDevices?(): Promise<Array<{ type: string; device: string; target: string; source: string }>>;
+  /** domblklist: target and source of each disk (inactive: from the persistent definition) */
+  getBlockDevices?(flags?: { inactive?: boolean }): Promise<Array<{ type: string; device: string; target: string; source: string }>>;
   /** domiflist */
-  getInterfaces?(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
+  getInterfaces?(flags?: { inactive?: boolean }): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
+  /** virDomainSetMemoryStatsPeriod (dommemstat --period) */
+  setMemoryStatsPeriod?(period: number, flags?: { live?: boolean; config?: boolean }): Promise<void>;
   /** virDomainGetVcpuPinInfo (config): per vCPU, which host CPUs it may run on */
   getVcpuPinInfo?(): Promise<boolean[][]>;
   getTime?(): Promise<{ seconds: number; nseconds: number }>;
   setTime?(time: { seconds: number; nseconds: number } | { sync: true }): Promise<void>;
   injectNMI?(): Promise<void>;
+  /** Where the persistent definition lives on this host (bhyve drivers), if it has one. */
+  getDefinitionPath?(): string | undefined;
+  /** virDomainOpenConsole: the guest's first serial console as a byte stream (bhyve drivers). */
+  openConsole?(opts?: { force?: boolean }): Promise<{ stream: import('node:stream').Duplex; close(): void }>;
 
-  create(): Promise<void>;
-  destroy(): Promise<void>;
+  create(flags?: StartFlags): Promise<void>;
+  /** graceful: VIR_DOMAIN_DESTROY_GRACEFUL (no SIGKILL) */
+  destroy(flags?: { graceful?: boolean }): Promise<void>;
   shutdown(opts?: ShutdownOptions): Promise<void>;
-  reboot(): Promise<void>;
+  reboot(opts?: { mode?: ShutdownMode[] }): Promise<void>;
   reset(): Promise<void>;
   suspend(): Promise<void>;
   resume(): Promise<void>;
-  undefine(): Promise<void>;
+  /** managedSave: also remove a managed-save image (VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) */
+  undefine(flags?: { managedSave?: boolean }): Promise<void>;
 }
 
 export interface Connection {
@@ -188,7 +213,7 @@ export interface Connection {
   lookupByID(id: number): Promise<Domain>;
   lookupByUUIDString(uuid: string): Promise<Domain>;
   defineXML(xml: string): Promise<Domain>;
-  createXML(xml: string): Promise<Domain>;
+  createXML(xml: string, flags?: Pick<StartFlags, 'paused' | 'autodestroy'>): Promise<Domain>;
 
   /** virConnectDomainXMLToNative / FromNative (format 'bhyve-argv') */
   domainXMLToNative?(format: string, xml: string): Promise<string>;

@@ -21,6 +21,8 @@ export function hasDriver(scheme: string): boolean {
 }
 
 registerDriver('test', () => require('./test/driver').openTestConnection as DriverOpen);
+registerDriver('bhyve', () => require('./bhyve/driver').openBhyveConnection as DriverOpen);
+registerDriver('sim', () => require('./bhyve/driver').openBhyveConnection as DriverOpen);
 
 export function resolveURI(uri?: string): string {
   return uri && uri.length > 0 ? uri : defaultURI(process.env, hasDriver);

@@ -26,20 +26,24 @@ export type VirErrorCode =
   | 'VIR_ERR_RESOURCE_BUSY'
   | 'VIR_ERR_NO_NAME'
   | 'VIR_ERR_PARSE_FAILED'
-  | 'VIR_ERR_AGENT_UNRESPONSIVE';
+  | 'VIR_ERR_AGENT_UNRESPONSIVE'
+  | 'VIR_ERR_NO_NETWORK';
 
 export class VirError extends Error {
   readonly code: VirErrorCode;
   readonly detail?: string;
   /** errno when the failure came from a system call (native addon, fs). */
   readonly errno?: number;
+  /** a diagnostic printed as is before the error lines (libxml2's "I/O warning : …") */
+  readonly warning?: string;
 
-  constructor(code: VirErrorCode, message: string, opts: { detail?: string; errno?: number; cause?: unknown } = {}) {
+  constructor(code: VirErrorCode, message: string, opts: { detail?: string; errno?: number; cause?: unknown; warning?: string } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'VirError';
     this.code = code;
     this.detail = opts.detail;
     this.errno = opts.errno;
+    this.warning = opts.warning;
   }
 }
 

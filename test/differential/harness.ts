@@ -11,12 +11,12 @@
  *   command to the next exactly as in `virsh 'a; b'`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, type Result } from '../helpers/cli';
 
-export { runInProcess, words, type Result } from '../helpers/cli';
+export { ROOT, runInProcess, words, type Result } from '../helpers/cli';
 
 export const BIN = join(ROOT, 'bin', 'run.js');
 
@@ -70,11 +70,14 @@ export function maskClock(s: string): string {
 /**
  * A node XML with domains in every state the test driver can load: running
  * (with disks, a cdrom, NICs, a balloon), paused, shut off, transient, one
- * pulled in by file= reference. Every domain has a fixed UUID and MAC so
+ * pulled in by file= reference, and st0…st7 in the other virDomainState values. Every domain has a fixed UUID and MAC so
  * nothing random differs between virsh and bvirsh.
  */
 export function makeNodeDir(): { dir: string; nodeFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bvirsh-diff-'));
+  // the domain XML fixtures (committed) next to the generated files
+  const fixtures = join(ROOT, 'test', 'differential', 'fixtures');
+  for (const f of readdirSync(fixtures)) copyFileSync(join(fixtures, f), join(dir, f));
   const ns = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'";
   writeFileSync(join(dir, 'ext1.xml'), `<domain type='test'>
   <name>ext1</name>
@@ -144,6 +147,9 @@ export function makeNodeDir(): { dir: string; nodeFile: string } {
     <test:transient/>
   </domain>
   <domain file='ext1.xml'/>
+${[0, 2, 4, 6, 7].map((n) => `  <domain type='test' ${ns}><name>st${n}</name><uuid>0000000${n}-0000-0000-0000-000000000000</uuid>` +
+    `<memory>1024</memory><os><type>hvm</type></os><test:runstate>${n}</test:runstate></domain>\n`).join('')}  <domain type='test' ${ns}><name>ms1</name><uuid>00000000-0000-0000-0000-0000000000aa</uuid><memory>1024</memory><os><type>hvm</type></os><test:runstate>5</test:runstate><test:hasmanagedsave/></domain>
+  <domain type='test' ${ns}><name>ms2</name><uuid>00000000-0000-0000-0000-0000000000ab</uuid><memory>1024</memory><os><type>hvm</type></os><test:runstate>5</test:runstate><test:hasmanagedsave/></domain>
 </node>
 `);
   writeFileSync(join(dir, 'new.xml'), `<domain type='test'>
@@ -159,6 +165,10 @@ export function makeNodeDir(): { dir: string; nodeFile: string } {
 </domain>
 `);
   writeFileSync(join(dir, 'bad.xml'), "<domain type='test'>\n  <name>bad</name>\n");
+  writeFileSync(join(dir, 'empty.xml'), '');
+  mkdirSync(join(dir, 'adir'));
+  // over virsh's 10 MiB limit for an XML file
+  writeFileSync(join(dir, 'huge.xml'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
   writeFileSync(join(dir, 'mismatch.xml'), "<domain type='test'><name>a</name></domian>\n");
   writeFileSync(join(dir, 'noname.xml'), "<domain type='test'><memory>1024</memory><os><type>hvm</type></os></domain>\n");
   writeFileSync(join(dir, 'clash.xml'), "<domain type='test'><name>test</name><uuid>66666666-2222-3333-4444-555555555555</uuid><memory>1024</memory><os><type>hvm</type></os></domain>\n");

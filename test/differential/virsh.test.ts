@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
-import { makeNodeDir, maskClock, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
+import { makeNodeDir, maskClock, ROOT, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
 
 const HAVE_VIRSH = virshAvailable();
 
@@ -18,7 +18,7 @@ function same(ours: Result, theirs: Result, what: string): void {
 /** every command on every domain of a URI */
 function perDomain(doms: string[]): string[] {
   const cmds = ['dominfo', 'domstate', 'domstate --reason', 'domid', 'domuuid', 'dumpxml', 'dumpxml --inactive',
-    'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'dommemstat', 'domblklist',
+    'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'vcpuinfo --pretty', 'dommemstat', 'domblklist',
     'domblklist --details', 'domiflist'];
   return doms.flatMap((d) => cmds.map((c) => `${c} ${d}`));
 }
@@ -27,10 +27,15 @@ const COMMON = [
   'list', 'list --all', 'list --inactive', 'list --name --all', 'list --uuid --all', 'list --name --uuid --all',
   'list --table --all', 'list --id', 'list --state-running', 'list --state-paused', 'list --state-shutoff',
   'list --all --state-running --state-shutoff', 'list --persistent --all', 'list --transient --all',
-  'list --autostart --all', 'list --no-autostart --all', 'list --table --name', 'list --table --uuid',
+  'list --autostart --all', 'list --no-autostart --all', 'list --id --uuid', 'list --id --uuid --name --all',
+  'list --all --id --name', 'list --all --id', 'list --id --table', 'list --all --managed-save', 'list --with-managed-save --all',
+  'list --without-managed-save --all', 'list --with-managed-save', 'list --all --title --managed-save', 'list --all --title --name',
+  'list --title --all', 'list --table --name', 'list --table --uuid',
   'nodeinfo', 'hostname', 'uri', 'version', 'capabilities', 'maxvcpus', 'maxvcpus --type test',
   'dominfo nosuch', 'dominfo', 'domstate', 'dumpxml', 'dominfo --domain', 'list --foo',
-  'define', 'define missing.xml', 'define bad.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
+  'define', 'define missing.xml', 'define bad.xml', 'define adir', 'define empty.xml', 'define huge.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
+  'list extra', 'nodeinfo extra', 'hostname --foo', 'list --all --all', 'list -x', 'dominfo test --domain test',
+  'dominfo test --foo=3', 'domstate test --reason --reason', 'vcpucount test --maximum --active', 'vcpucount test --live --config',
   'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',
 ];
 
@@ -51,7 +56,8 @@ const COMMON = [
       [...extra].map((cmd) => ({ uri, cmd }));
     it('test:///default', async () => {
       const list = cases(() => 'test:///default', ['list --all', 'dominfo test', 'dumpxml test', 'vcpuinfo test',
-        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test']);
+        'dominfo nosuch', 'dominfo', 'dominfo test --foo', 'dominfo test extra', 'define bad.xml', 'destroy test',
+        'list extra', 'nodeinfo --foo']);
       const results = await pool(list, 2, async (c) => ({ c, ours: await runBin(c.uri(), words(c.cmd), dir), theirs: await runVirsh(c.uri(), c.cmd, dir) }));
       for (const r of results) same(r.ours, r.theirs, r.c.cmd);
     });
@@ -63,6 +69,15 @@ const COMMON = [
     });
   });
 
+  it('connection failures: missing, foreign and malformed node files, no path', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    writeFileSync(join(dir, 'nodex.xml'), '<nodex/>\n');
+    writeFileSync(join(dir, 'badnode.xml'), '<node\n');
+    const uris = [`test://${join(dir, 'missing.xml')}`, `test://${join(dir, 'nodex.xml')}`, `test://${join(dir, 'badnode.xml')}`, 'test:///'];
+    for (const uri of uris) same(await runBin(uri, ['list'], dir), await runVirsh(uri, 'list', dir), `list on ${uri}`);
+  });
+
   describe('every command, in process (fresh connection per command)', () => {
     const check = async (uri: string, cmds: string[]): Promise<void> => {
       const theirs = await pool(cmds, 3, (c) => runVirsh(uri, c, dir));
@@ -72,13 +87,15 @@ const COMMON = [
     };
     it('test:///default', () => check('test:///default', [...COMMON, ...perDomain(['test']), 'domname 1', 'domid 1',
       'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
-      'vcpucount test --live', 'vcpucount test --current']));
+      'vcpucount test --live', 'vcpucount test --current', 'vcpucount test --current --live', 'vcpucount test --config --current',
+      'version --daemon', 'dommemstat test --period -1', 'dommemstat test --period x', 'dommemstat test --period 99999999999', 'dumpxml test --update-cpu', 'dumpxml test --migratable', 'dumpxml test --security-info',
+      'domblklist test --inactive', 'domiflist test --inactive', 'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));
     it('node XML: running, paused, shut off, transient, file= domains', () => check(nodeURI, [...COMMON,
       ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live']));
   });
 
   describe('state changes in one session (virsh \'a; b; c\')', () => {
-    const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; quiet?: boolean } = {}): Promise<void> => {
+    const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; quiet?: boolean; lookupFails?: boolean } = {}): Promise<void> => {
       const flags = `${opts.readonly ? '-r ' : ''}${opts.quiet ? '-q ' : ''}`;
       const theirs = await runVirsh(uri, cmds.join('; '), dir);
       const virshArgs = flags ? await (async () => {
@@ -86,6 +103,8 @@ const COMMON = [
         const r = spawnSync('virsh', [...flags.trim().split(' '), '-c', uri, cmds.join('; ')], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
         return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
       })() : theirs;
+      // guard against a vacuous comparison: the fixtures must have what the sequence names
+      if (!opts.lookupFails) assert.doesNotMatch(virshArgs.stderr, /failed to get domain|failed to connect/, 'virsh did not find the fixture');
       same(await runInProcess(uri, cmds, dir, opts), virshArgs, cmds.join('; '));
     };
     it('suspend, resume, destroy, start, shutdown', () => seq('test:///default', ['suspend test', 'domstate test --reason',
@@ -95,9 +114,17 @@ const COMMON = [
     it('define, start, autostart, undefine a running domain, destroy', () => seq('test:///default', ['define new.xml',
       'list --all', 'dumpxml new1', 'start new1', 'dumpxml new1', 'domiflist new1', 'autostart new1', 'list --autostart --all',
       'dominfo new1', 'autostart --disable new1', 'list --autostart --all', 'undefine new1', 'dominfo new1',
-      'list --transient --all', 'destroy new1', 'list --all', 'dominfo new1']));
+      'list --transient --all', 'destroy new1', 'list --all', 'dominfo new1'], { lookupFails: true }));
     it('create a transient domain', () => seq('test:///default', ['create new.xml', 'list --all --transient', 'dominfo new1',
       'autostart new1', 'undefine new1', 'vcpucount new1', 'destroy new1', 'list --all']));
+    it('create over a defined domain, define over a running one', () => seq('test:///default', ['define new.xml', 'create new.xml',
+      'list --all', 'create new.xml', 'dominfo new1', 'destroy new1', 'list --all', 'dominfo new1', 'define rich.xml', 'start rich',
+      'define rich.xml', 'dumpxml rich --inactive', 'destroy rich', 'undefine rich', 'list --all']));
+    it('start/create/shutdown/reboot/destroy flags the test driver takes or refuses', () => seq('test:///default', [
+      'destroy test', 'start test --paused', 'domstate test --reason', 'create new.xml --paused', 'start test --autodestroy',
+      'start test --bypass-cache', 'start test --force-boot', 'destroy test --graceful', 'start test', 'shutdown test --mode bogus',
+      'reboot test --mode acpi,agent', 'reboot test --mode signal', 'shutdown test --mode agent', 'shutdown test --mode acpi,paravirt',
+      'domstate test --reason', 'list --all'], { lookupFails: true }));
     it('refusals and wrong states change nothing', () => seq('test:///default', ['start test', 'resume test',
       'define clash.xml', 'define bad.xml', 'suspend test', 'suspend test', 'destroy test', 'destroy test', 'suspend test',
       'shutdown test', 'reboot test', 'reset test', 'dommemstat test', 'vcpuinfo test', 'vcpucount test', 'domid test',
@@ -106,12 +133,37 @@ const COMMON = [
       'list --all', 'shutdown web1', 'list --all', 'resume db1', 'start off1', 'list --all', 'autostart ext1',
       'list --autostart', 'undefine ext1', 'list --all --transient', 'destroy ext1', 'list --all', 'start web1',
       'list --all --name']));
+    it('node XML: the other states (no state, idle, in shutdown, crashed, pmsuspended)', () => seq(nodeURI, [
+      'list --all', 'list --state-other', 'domstate st6 --reason', 'suspend st6', 'resume st7', 'destroy st0',
+      'shutdown st4', 'reboot st2', 'domstate st2 --reason', 'list --all', 'list --inactive --name']));
+    it('node XML: balloon collection period', () => seq(nodeURI, ['dommemstat web1 --period 5', 'dumpxml web1',
+      'dommemstat off1 --period 3', 'dommemstat db1 --period 7 --config', 'dumpxml db1 --inactive', 'dommemstat web1 --period 0 --live',
+      'dumpxml web1', 'dommemstat off1 --period 2 --live']));
+    it('node XML: managed-save images', () => seq(nodeURI, ['dominfo ms1', 'undefine ms1', 'start ms2', 'dominfo ms2',
+      'undefine ms1 --managed-save', 'list --all']));
+    it('assorted domain XML: define, dumpxml, block/interface lists, boot, lifecycle actions', async () => {
+      const { copyFileSync, readdirSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const fixtures = join(ROOT, 'test', 'differential', 'fixtures');
+      const cmds: string[] = [];
+      for (const f of readdirSync(fixtures).filter((x) => x.endsWith('.xml')).sort()) {
+        copyFileSync(join(fixtures, f), join(dir, f));
+        cmds.push(`define ${f}`);
+      }
+      for (const d of ['bsd1', 'lin1', 'misc1', 'rich', 'con1']) {
+        cmds.push(`dumpxml ${d}`, `domblklist ${d} --details`, `domiflist ${d}`, `vcpucount ${d}`, `start ${d}`,
+          `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
+          `domstate ${d} --reason`);
+      }
+      cmds.push('list --all', 'list --all --title');
+      await seq('test:///default', cmds);
+    });
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',
       'resume test', 'define new.xml', 'create new.xml', 'autostart test', 'autostart --disable test', 'undefine test',
       'reset test', 'reboot test', 'shutdown test', 'start test', 'list --all', 'dominfo test'], { readonly: true }));
     it('quiet mode (-q)', () => seq('test:///default', ['list --all', 'domid test', 'dominfo test', 'vcpuinfo test',
       'domblklist test', 'domiflist test', 'define new.xml', 'start new1', 'suspend new1', 'dominfo nosuch', 'list --all',
-      'autostart test', 'vcpucount test'], { quiet: true }));
+      'autostart test', 'vcpucount test'], { quiet: true, lookupFails: true }));
   });
 });
 

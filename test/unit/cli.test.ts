@@ -35,6 +35,15 @@ describe('commands (in process)', function () {
     }
   });
 
+  it('every command without positional arguments parses non-strictly (so `list extra` reaches virsh\'s check)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const dirCmds = join(__dirname, '..', '..', 'src', 'commands');
+    for (const f of readdirSync(dirCmds).filter((x) => x.endsWith('.js'))) {
+      const cls = (await import(join(dirCmds, f))).default as { args?: object; strict: boolean };
+      assert.equal(cls.strict, Object.keys(cls.args ?? {}).length > 0, f);
+    }
+  });
+
   it('reports unknown domains and unreadable files as virsh does, and changes nothing', async () => {
     writeFileSync(join(dir, 'bad.xml'), '<domain\n');
     const r = await runInProcess(URI, ['dominfo nosuch', 'define missing.xml', 'define bad.xml', 'list --all --name'], dir);

@@ -1,6 +1,6 @@
 /** virsh's layouts (src/cli/output.ts), with texts copied from virsh 9.0 output. */
 import { strict as assert } from 'node:assert';
-import { keyValue, stateName, table, versionString } from '../../src/cli/output';
+import { cpuRanges, keyValue, stateName, table, versionString } from '../../src/cli/output';
 
 describe('output layouts', () => {
   it('table: padded cells, three-space gaps, a rule of Σ(width+3) dashes, last column unpadded', () => {
@@ -19,6 +19,11 @@ describe('output layouts', () => {
   it('keyValue pads the key to the width and keeps empty values', () => {
     assert.equal(keyValue([['Id:', 1], ['Security DOI:', '']]), 'Id:             1\nSecurity DOI:   \n');
     assert.equal(keyValue([['CPU model:', 'i686']], 20), 'CPU model:           i686\n');
+  });
+
+  it('cpu sets as libvirt bitmaps', () => {
+    assert.equal(cpuRanges([true, true, true, false, true, false, true, true]), '0-2,4,6-7');
+    assert.equal(cpuRanges([false, false]), '');
   });
 
   it('versions and state names as virsh prints them', () => {

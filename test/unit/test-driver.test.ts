@@ -191,6 +191,18 @@ describe('test:///default driver', () => {
     assert.equal(await (await conn.lookupByName('test')).getXMLDesc(), DEFAULT_XML);
   });
 
+  it('gives a NIC without a MAC a random one in 52:54:00 and a testnetN name', async () => {
+    const d = await conn.defineXML(`<domain type='test'><name>nic</name><memory>1024</memory><os><type>hvm</type></os>
+      <devices><interface type='bridge'><source bridge='br0'/></interface><interface type='bridge'><source bridge='br1'/><target dev='vnet0'/></interface></devices></domain>`);
+    const nics = await d.getInterfaces!();
+    assert.deepEqual(nics.map((n) => n.name), ['testnet0', 'testnet1']);
+    assert.match(nics[0].mac, /^52:54:00(:[0-9a-f]{2}){3}$/);
+    // generated once: the XML and later calls show the same address
+    assert.deepEqual(await d.getInterfaces!(), nics);
+    assert.ok((await d.getXMLDesc()).includes(`<mac address='${nics[0].mac}'/>`));
+    assert.match(await d.getUUIDString(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('domxml-to/from-native go to the bhyve converter, or say the driver cannot', async () => {
     const present = existsSync(join(__dirname, '..', '..', 'src', 'core', 'bhyve', 'native.js'));
     if (present) {

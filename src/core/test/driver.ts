@@ -14,13 +14,14 @@ import { hostname } from 'node:os';
 import {
   DomainState,
   type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
-  type NodeInfo, type OpenOptions, type VcpuCountFlags, type VcpuInfo, type XMLDescFlags,
+  type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags, type VcpuCountFlags,
+  type VcpuInfo, type XMLDescFlags,
 } from '../api';
 import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
-import { formatTestDomain, parseTestDomain, type TestDomainDef } from './domain-xml';
+import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
@@ -42,18 +43,15 @@ interface DomainObj {
   nseconds: number;
 }
 
-const REASONS: Record<number, string> = {
-  [DomainState.NoState]: 'unknown', [DomainState.Running]: 'unknown', [DomainState.Blocked]: 'unknown',
-  [DomainState.Paused]: 'unknown', [DomainState.Shutdown]: 'unknown', [DomainState.Shutoff]: 'unknown',
-  [DomainState.Crashed]: 'unknown', [DomainState.PMSuspended]: 'unknown',
-};
-
 /** One driver instance: a node and its domains. */
 export class TestDriverState {
   readonly info: NodeInfo;
   readonly cells: TestCell[];
   /** insertion order; names are unique */
   readonly domains: DomainObj[] = [];
+  /** indexes (a node file may hold thousands of domains) */
+  private readonly names = new Map<string, DomainObj>();
+  private readonly uuids = new Map<string, DomainObj>();
   private nextId = 1;
   refs = 0;
 
@@ -62,7 +60,7 @@ export class TestDriverState {
     this.cells = node.cells;
     for (const x of node.domains) {
       const def = parseTestDomain(x);
-      if (this.domains.some((d) => d.def.name === def.name)) {
+      if (this.names.has(def.name)) {
         throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor',
           { detail: `operation failed: domain '${def.name}' already exists with uuid ${this.byName(def.name)!.def.uuid}` });
       }
@@ -71,8 +69,8 @@ export class TestDriverState {
       const rs = def.ns.runstate ?? DomainState.Running;
       if (rs !== DomainState.Shutoff) this.startState(obj, 'unknown');
       obj.state = rs;
-      obj.reason = REASONS[rs] ?? 'unknown';
-      this.domains.push(obj);
+      obj.reason = 'unknown'; // a state loaded from the node file has no reason (libvirt's 0)
+      this.insert(obj);
     }
   }
 
@@ -83,8 +81,14 @@ export class TestDriverState {
     };
   }
 
-  byName(name: string): DomainObj | undefined { return this.domains.find((d) => d.def.name === name); }
-  byUUID(uuid: string): DomainObj | undefined { return this.domains.find((d) => d.def.uuid === uuid.toLowerCase()); }
+  byName(name: string): DomainObj | undefined { return this.names.get(name); }
+  byUUID(uuid: string): DomainObj | undefined { return this.uuids.get(uuid.toLowerCase()); }
+
+  private insert(obj: DomainObj): void {
+    this.domains.push(obj);
+    this.names.set(obj.def.name, obj);
+    this.uuids.set(obj.def.uuid, obj);
+  }
   byID(id: number): DomainObj | undefined { return this.domains.find((d) => d.id === id && d.id >= 0); }
 
   startState(obj: DomainObj, reason: string): void {
@@ -106,6 +110,8 @@ export class TestDriverState {
   remove(obj: DomainObj): void {
     const i = this.domains.indexOf(obj);
     if (i >= 0) this.domains.splice(i, 1);
+    this.names.delete(obj.def.name);
+    this.uuids.delete(obj.def.uuid);
   }
 
   /** virDomainObjListAdd's clash checks */
@@ -129,7 +135,7 @@ export class TestDriverState {
 
   add(def: TestDomainDef, persistent: boolean): DomainObj {
     const obj = this.newObj(def, persistent);
-    this.domains.push(obj);
+    this.insert(obj);
     return obj;
   }
 }
@@ -176,9 +182,11 @@ class TestDomain implements Domain {
   }
 
   async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
+    // libvirt's test driver knows no host CPU to update a guest CPU from
+    if (flags.updateCpu) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x4) in function testDomainGetXMLDesc');
     const o = this.obj();
     const def = flags.inactive && o.newDef ? o.newDef : o.def;
-    return formatTestDomain(def, flags.inactive ? undefined : o.id);
+    return formatTestDomain(def, flags.inactive ? undefined : o.id, { secure: !!flags.secure });
   }
 
   async getMaxMemory(): Promise<number> { return this.obj().def.memory; }
@@ -204,6 +212,8 @@ class TestDomain implements Domain {
   }
 
   async getVcpusFlags(flags: VcpuCountFlags = {}): Promise<number> {
+    // libvirt's test driver has no guest agent to ask
+    if (flags.guest) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x8) in function testDomainGetVcpusFlags');
     const o = this.obj();
     let def = o.def;
     if (flags.config) {
@@ -239,6 +249,10 @@ class TestDomain implements Domain {
   async hasManagedSaveImage(): Promise<boolean> { return this.obj().managedSave; }
   async getAutostart(): Promise<boolean> { return this.obj().autostart; }
 
+  async getMetadata(type: 'title' | 'description', flags: { inactive?: boolean } = {}): Promise<string> {
+    return metadataText(this.oneDef(this.obj(), flags.inactive), type);
+  }
+
   async setAutostart(autostart: boolean): Promise<void> {
     // libvirt's test driver lets even a transient domain carry the flag
     this.mutable('virDomainSetAutostart').autostart = autostart;
@@ -251,12 +265,25 @@ class TestDomain implements Domain {
     return { model: 'testSecurity', doi: '', label: 'libvirt-test', enforcing: true };
   }
 
-  async getBlockDevices(): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
-    return this.obj().def.disks.map((d) => ({ ...d }));
+  private oneDef(o: DomainObj, inactive: boolean | undefined): TestDomainDef {
+    return inactive && o.newDef ? o.newDef : o.def;
   }
 
-  async getInterfaces(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
-    return this.obj().def.nets.map((n) => ({ ...n }));
+  async getBlockDevices(flags: { inactive?: boolean } = {}): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
+    return this.oneDef(this.obj(), flags.inactive).disks.map((d) => ({ ...d }));
+  }
+
+  async getInterfaces(flags: { inactive?: boolean } = {}): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
+    return this.oneDef(this.obj(), flags.inactive).nets.map((n) => ({ ...n }));
+  }
+
+  async setMemoryStatsPeriod(period: number, flags: { live?: boolean; config?: boolean } = {}): Promise<void> {
+    const o = this.mutable('virDomainSetMemoryStatsPeriod');
+    if (flags.live) this.requireActive(o);
+    const def = flags.config ? (o.newDef ?? o.def) : o.def;
+    if (!setBalloonPeriod(def, period)) {
+      throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: No memory balloon device configured, can not set the collection period');
+    }
   }
 
   async getTime(): Promise<{ seconds: number; nseconds: number }> {
@@ -271,27 +298,33 @@ class TestDomain implements Domain {
     if ('seconds' in time) { o.seconds = time.seconds; o.nseconds = time.nseconds; }
   }
 
-  async create(): Promise<void> {
-    const o = this.mutable('virDomainCreate');
+  async create(flags: StartFlags = {}): Promise<void> {
+    const o = this.mutable(startFlagBits(flags) ? 'virDomainCreateWithFlags' : 'virDomainCreate');
+    // libvirt's test driver takes no start flags (virsh itself handles --force-boot)
+    const bits = startFlagBits({ ...flags, forceBoot: false });
+    if (bits) throw unsupportedFlags(bits, 'testDomainCreateWithFlags');
     if (o.state !== DomainState.Shutoff) {
       throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: domain is already running');
     }
     this.connection.state.startState(o, 'booted');
   }
 
-  async destroy(): Promise<void> {
-    const o = this.mutable('virDomainDestroy');
+  async destroy(flags: { graceful?: boolean } = {}): Promise<void> {
+    const o = this.mutable(flags.graceful ? 'virDomainDestroyFlags' : 'virDomainDestroy');
     this.requireActive(o);
     this.connection.state.stopState(o, 'destroyed');
   }
 
-  async shutdown(): Promise<void> {
-    const o = this.mutable('virDomainShutdown');
+  async shutdown(opts: ShutdownOptions = {}): Promise<void> {
+    const bits = modeBits(opts.mode);
+    const o = this.mutable(bits ? 'virDomainShutdownFlags' : 'virDomainShutdown');
+    if (bits) throw unsupportedFlags(bits, 'testDomainShutdownFlags');
     if (o.state === DomainState.Shutoff) throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: domain '${this.name}' not running`);
     this.lifecycleAction(o, o.def.onPoweroff);
   }
 
-  async reboot(): Promise<void> {
+  async reboot(_opts: { mode?: ShutdownMode[] } = {}): Promise<void> {
+    // every reboot mode is accepted (and means the same) on the test driver
     const o = this.mutable('virDomainReboot');
     this.requireActive(o);
     this.lifecycleAction(o, o.def.onReboot);
@@ -328,9 +361,13 @@ class TestDomain implements Domain {
     o.reason = 'unpaused';
   }
 
-  async undefine(): Promise<void> {
+  async undefine(flags: { managedSave?: boolean } = {}): Promise<void> {
     // the test driver accepts this on a transient domain too (it simply stays transient)
     const o = this.mutable('virDomainUndefineFlags');
+    if (o.managedSave && !flags.managedSave) {
+      throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: Refusing to undefine while domain managed save image exists');
+    }
+    o.managedSave = false;
     o.autostart = false;
     o.newDef = undefined;
     if (o.state === DomainState.Shutoff) this.connection.state.remove(o);
@@ -379,6 +416,7 @@ export class TestConnection implements Connection {
           (f.shutoff && s === DomainState.Shutoff) || (f.other && other))) return false;
       }
       if ((f.autostart || f.noAutostart) && !((f.autostart && o.autostart) || (f.noAutostart && !o.autostart))) return false;
+      if ((f.managedSave || f.noManagedSave) && !((f.managedSave && o.managedSave) || (f.noManagedSave && !o.managedSave))) return false;
       return true;
     }).map((o) => this.dom(o));
   }
@@ -414,8 +452,10 @@ export class TestConnection implements Connection {
     return this.dom(this.state.add(def, true));
   }
 
-  async createXML(xml: string): Promise<Domain> {
+  async createXML(xml: string, flags: Pick<StartFlags, 'paused' | 'autodestroy'> = {}): Promise<Domain> {
     if (this.readonly) throw readOnlyError('virDomainCreateXML');
+    const bits = startFlagBits(flags);
+    if (bits) throw unsupportedFlags(bits, 'testDomainCreateXML');
     const def = parseTestDomain(xml);
     const existing = this.state.checkClash(def, true);
     let obj: DomainObj;
@@ -445,6 +485,20 @@ export class TestConnection implements Connection {
     this.state.refs--;
     if (this.state === sharedDefault && this.state.refs <= 0) sharedDefault = undefined;
   }
+}
+
+const MODE_BITS: Record<ShutdownMode, number> = { acpi: 1, agent: 2, initctl: 4, signal: 8, paravirt: 16 };
+
+function modeBits(modes: ShutdownMode[] = []): number {
+  return modes.reduce((b, m) => b | MODE_BITS[m], 0);
+}
+
+function startFlagBits(f: StartFlags): number {
+  return (f.paused ? 1 : 0) | (f.autodestroy ? 2 : 0) | (f.bypassCache ? 4 : 0) | (f.forceBoot ? 8 : 0);
+}
+
+function unsupportedFlags(bits: number, fn: string): VirError {
+  return new VirError('VIR_ERR_INVALID_ARG', `unsupported flags (0x${bits.toString(16)}) in function ${fn}`);
 }
 
 interface NativeConverter {

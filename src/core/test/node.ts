@@ -67,8 +67,8 @@ export function defaultNode(): TestNode {
   return { info: defaultInfo(), cells, domains: [parseXML(DEFAULT_DOMAIN_XML, '(test driver)')] };
 }
 
-function connectError(detail: string): VirError {
-  return new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail });
+function connectError(detail: string, warning?: string): VirError {
+  return new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail, warning });
 }
 
 function readXMLFile(path: string): XNode {
@@ -76,7 +76,7 @@ function readXMLFile(path: string): XNode {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw connectError(`XML error: failed to parse xml document '${path}'`);
+    throw connectError(`XML error: failed to parse xml document '${path}'`, `I/O warning : failed to load external entity "${path}"`);
   }
   try {
     return parseXML(text, path);

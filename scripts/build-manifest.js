@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Writes oclif.manifest.json (the command metadata bvirsh starts from) using
+// @oclif/core's own Config/Plugin loading — the `oclif manifest` CLI needs
+// Node 22, this needs only @oclif/core. Run after tsc (`npm run build`).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+async function main() {
+  const root = path.resolve(__dirname, '..');
+  const file = path.join(root, 'oclif.manifest.json');
+  // A stale manifest would be read back instead of scanning dist/src/commands.
+  fs.rmSync(file, { force: true });
+  const { Config } = require('@oclif/core');
+  const config = await Config.load({ root, devPlugins: false, userPlugins: false });
+  const manifest = config.rootPlugin.manifest;
+  const ids = Object.keys(manifest.commands);
+  if (ids.length === 0) throw new Error('no commands found in dist/src/commands: did tsc run?');
+  // Commands sorted by id so the file is stable from build to build.
+  const commands = Object.fromEntries(ids.sort().map((id) => [id, manifest.commands[id]]));
+  fs.writeFileSync(file, JSON.stringify({ ...manifest, commands }, null, 2) + '\n');
+  process.stdout.write(`oclif.manifest.json: ${ids.length} commands\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`build-manifest: ${err.stack || err}\n`);
+  process.exit(1);
+});

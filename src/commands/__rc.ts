@@ -1,0 +1,27 @@
+/** __rc (hidden, for rc.d/bvirsh): `__rc start` starts autostart guests; `__rc stop [--timeout N]` shuts all guests down, forcing them off after N seconds. */
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base';
+import { shutdownAllGuests, startAutostartGuests, type GuestOutcome } from '../core/autostart';
+import { VirError } from '../core/errors';
+
+const SAY: Record<GuestOutcome['action'], string> = { started: 'started', shutdown: 'shut down', destroyed: 'forced off after the timeout', failed: '' };
+
+export default class Rc extends BaseCommand {
+  static override hidden = true;
+  static override summary = 'host boot/shutdown: start autostart guests, or shut every guest down';
+  static override args = { action: Args.string({ description: 'start | stop', options: ['start', 'stop'] }) };
+  static override flags = { timeout: Flags.integer({ description: 'seconds before forcing guests off (stop)', default: 120, min: 0 }) };
+
+  async run(): Promise<GuestOutcome[]> {
+    const action = this.required('action');
+    const conn = await this.conn();
+    const res = action === 'start' ? await startAutostartGuests(conn) : await shutdownAllGuests(conn, this.parsedFlags.timeout as number);
+    for (const r of res) {
+      if (r.action === 'failed') process.stderr.write(`error: Domain '${r.name}': ${r.error}\n`);
+      else this.out(`Domain '${r.name}' ${SAY[r.action]}\n`);
+    }
+    const failed = res.filter((r) => r.action === 'failed').length;
+    if (failed) throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: ${failed} guest(s) failed to ${action === 'start' ? 'start' : 'stop'}`);
+    return res;
+  }
+}

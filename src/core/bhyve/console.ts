@@ -1,0 +1,103 @@
+/**
+ * The guest's first serial console (virDomainOpenConsole): bhyve gets one side
+ * of an nmdm(4) pair (`-l com1,/dev/nmdm<X>A`), we open the other (<X>B).
+ *   real host: the /dev/nmdm<X>B tty, raw (untested on FreeBSD);
+ *   sim host:  the unix socket SIMROOT/dev/nmdm<X>B the sim bhyve serves.
+ * One session at a time: RUNDIR/NAME.console holds the attached client's pid
+ * (created exclusively); --force ends that session (SIGTERM) and takes over.
+ */
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { Duplex } from 'node:stream';
+import * as tty from 'node:tty';
+import type { DomainDef } from '../conf/domain';
+import { VirError } from '../errors';
+import type { BhyveHost } from './host';
+import { pidAlive, readIfExists, unlinkIfExists } from './state';
+
+export interface ConsoleSession {
+  stream: Duplex;
+  /** end the session and release the console */
+  close(): void;
+}
+
+/** The user's side of the guest's com1, or undefined when it has none we can attach to. */
+export function consolePath(host: BhyveHost, def: DomainDef): string | undefined {
+  const serial = def.devices.serials.find((s) => (s.targetPort ?? 0) === 0) ?? def.devices.serials[0];
+  const src = serial?.source;
+  if (!src || src.type !== 'nmdm' || !src.master) return undefined;
+  const other = src.slave ?? src.master.replace(/A$/, 'B');
+  if (host.kind === 'real') return other;
+  const m = /^\/dev\/(nmdm.+)$/.exec(other);
+  return m ? join(host.root, 'dev', m[1]) : undefined;
+}
+
+function claim(host: BhyveHost, name: string, force: boolean): string {
+  const pidFile = join(host.runDir, `${name}.console`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(pidFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return pidFile;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number.parseInt(readIfExists(pidFile) ?? '', 10);
+    if (pidAlive(holder) && holder !== process.pid) {
+      if (!force) throw new VirError('VIR_ERR_OPERATION_FAILED', 'operation failed: Active console session exists for this domain');
+      try { process.kill(holder, 'SIGTERM'); } catch { /* already gone */ }
+    }
+    unlinkIfExists(pidFile); // stale, or taken over with --force
+  }
+  throw new VirError('VIR_ERR_OPERATION_FAILED', 'operation failed: Active console session exists for this domain');
+}
+
+export async function openConsole(host: BhyveHost, name: string, def: DomainDef, opts: { force?: boolean } = {}): Promise<ConsoleSession> {
+  const path = consolePath(host, def);
+  if (!path) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: cannot find character device <null>');
+  const pidFile = claim(host, name, !!opts.force);
+  const release = () => {
+    if (Number.parseInt(readIfExists(pidFile) ?? '', 10) === process.pid) unlinkIfExists(pidFile);
+  };
+  try {
+    const stream = host.kind === 'sim' ? await openSocket(path, !!opts.force) : openTty(path);
+    return { stream, close: () => { stream.destroy(); release(); } };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+async function openSocket(path: string, force: boolean): Promise<Duplex> {
+  // the sim serves one client: a forced takeover may have to wait for the old one to go
+  for (let i = 0; ; i++) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const s = connect(path);
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      });
+    } catch (e) {
+      if (!force || i >= 20) {
+        throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: cannot open console ${path}: ${(e as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** FreeBSD nmdm tty, raw (untested: no FreeBSD here). */
+function openTty(path: string): Duplex {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
+  } catch (e) {
+    throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: cannot open console ${path}: ${(e as Error).message}`);
+  }
+  const rs = new tty.ReadStream(fd);
+  rs.setRawMode(true);
+  const ws = new tty.WriteStream(fd);
+  return Duplex.from({ readable: rs, writable: ws });
+}

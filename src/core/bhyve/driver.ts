@@ -1,0 +1,454 @@
+/**
+ * Connection / Domain for bhyve hosts (DESIGN §2–§4): bhyve:///system (the
+ * real FreeBSD host) and sim:///default, sim:///ABS/DIR (the simulated host),
+ * one code path. Definitions live in the host's state tree (host.ts), running
+ * guests are supervised by bvirsh-monitor (process.ts), live statistics come
+ * from the native addon (src/core/vmm.ts, loaded on first use).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, lstatSync, readFileSync, readdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type {
+  Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, MemoryStats, NodeInfo,
+  OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
+} from '../api';
+import { DomainState } from '../api';
+import type { DomainDef } from '../conf/domain';
+import { VirError, readOnlyError } from '../errors';
+import type { ParsedURI } from '../uri';
+import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
+import { realHost, simHost, type BhyveHost } from './host';
+import { buildBootPlan, currentDefinitionPath, planTokens, preflight } from './plan';
+import {
+  alreadyRunning, awaitState, destroyGuest, liveness, notRunning, sendRequest, startGuest, type Liveness,
+} from './process';
+import { atomicWriteFile, readIfExists, removeDeadTempFiles, unlinkIfExists, validateDomainName } from './state';
+import * as live from './live';
+import { openConsole, type ConsoleSession } from './console';
+
+const PKG_VERSION = 1000; // bvirsh 0.1.0 in libvirt's major*1e6+minor*1e3+micro encoding
+
+export async function openBhyveConnection(uri: ParsedURI, opts: OpenOptions): Promise<Connection> {
+  if (uri.host) {
+    throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: `remote hosts are not supported yet: ${uri.raw}` });
+  }
+  if (uri.scheme === 'bhyve') {
+    if (uri.path !== '/system') {
+      throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: `unexpected bhyve URI path '${uri.path}', try bhyve:///system` });
+    }
+    return new BhyveConnection(realHost(), !!opts.readonly);
+  }
+  return new BhyveConnection(simHost(uri.path), !!opts.readonly);
+}
+
+/** bhyve's only way to ask a guest is the ACPI power button (SIGTERM to bhyve). */
+function checkModes(modes: ShutdownMode[] | undefined, api: string): void {
+  const other = (modes ?? []).filter((m) => m !== 'acpi');
+  if (other.length) throw new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED', `argument unsupported: ${api}: bhyve supports only --mode acpi, not ${other.join(',')}`);
+}
+
+function unsupportedFlag(flag: string, api: string): VirError {
+  return new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED', `argument unsupported: ${api}: --${flag} is not supported by the bhyve driver`);
+}
+
+function noDomain(name: string): VirError {
+  return new VirError('VIR_ERR_NO_DOMAIN', `Domain not found: no domain with matching name '${name}'`);
+}
+
+export class BhyveConnection implements Connection {
+  constructor(readonly host: BhyveHost, private readonly readonly: boolean) {}
+
+  getURI(): string { return this.host.uri; }
+  getType(): string { return this.host.kind === 'sim' ? 'bhyve (simulated)' : 'BHYVE'; }
+  async getLibVersion(): Promise<number> { return PKG_VERSION; }
+  async getVersion(): Promise<number> { return live.hypervisorVersion(this.host); }
+  async getHostname(): Promise<string> { return hostname(); }
+  async isAlive(): Promise<boolean> { return existsSync(this.host.vmmDir); }
+  async isSecure(): Promise<boolean> { return existsSync(this.host.vmmDir); }
+  async isEncrypted(): Promise<boolean> { return false; }
+  isReadOnly(): boolean { return this.readonly; }
+  async getMaxVcpus(): Promise<number> { return live.hostMaxCpus(this.host); }
+  async getCapabilities(): Promise<string> { return live.capabilities(this.host); }
+
+  async getNodeInfo(): Promise<NodeInfo> {
+    const c = cpus();
+    return {
+      model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: c[0]?.speed ?? 0,
+      nodes: 1, sockets: 1, cores: c.length, threads: 1,
+    };
+  }
+
+  /** Names of every guest: persistent definitions and transient running ones. */
+  names(): string[] {
+    const set = new Set<string>();
+    for (const dir of [this.host.domainsDir, this.host.runDir]) {
+      let files: string[] = [];
+      try { files = readdirSync(dir); } catch { /* empty host */ }
+      for (const f of files) {
+        if (!f.endsWith('.xml') || f.startsWith('.')) continue;
+        if (f.endsWith('.device.map')) continue;
+        set.add(f.slice(0, -4));
+      }
+    }
+    return [...set].sort();
+  }
+
+  async listAllDomains(flags: ListAllDomainsFlags = {}): Promise<Domain[]> {
+    const out: Domain[] = [];
+    for (const name of this.names()) {
+      const d = new BhyveDomain(this, name);
+      const lv = d.liveness();
+      const persistent = existsSync(join(this.host.domainsDir, `${name}.xml`));
+      // libvirt's flag groups: within a group any flag matches, groups combine with AND
+      if ((flags.active || flags.inactive) && !((flags.active && lv.active) || (flags.inactive && !lv.active))) continue;
+      if ((flags.persistent || flags.transient) && !((flags.persistent && persistent) || (flags.transient && !persistent))) continue;
+      if (flags.running || flags.paused || flags.shutoff || flags.other) {
+        const st = lv.state;
+        const other = ![DomainState.Running, DomainState.Paused, DomainState.Shutoff].includes(st);
+        if (!((flags.running && st === DomainState.Running) || (flags.paused && st === DomainState.Paused)
+          || (flags.shutoff && st === DomainState.Shutoff) || (flags.other && other))) continue;
+      }
+      const auto = d.autostartLinked();
+      if ((flags.autostart || flags.noAutostart) && !((flags.autostart && auto) || (flags.noAutostart && !auto))) continue;
+      if (!lv.active && !persistent) continue; // a transient guest that just went away
+      out.push(d);
+    }
+    return out;
+  }
+
+  async lookupByName(name: string): Promise<Domain> {
+    validateDomainName(name);
+    const d = new BhyveDomain(this, name);
+    if (!existsSync(join(this.host.domainsDir, `${name}.xml`))) d.liveness(); // a stopped transient guest goes now
+    if (!currentDefinitionPath(this.host, name)) throw noDomain(name);
+    return d;
+  }
+
+  async lookupByID(id: number): Promise<Domain> {
+    for (const name of this.names()) {
+      const d = new BhyveDomain(this, name);
+      const lv = d.liveness();
+      if (lv.active && lv.live?.id === id) return d;
+    }
+    throw new VirError('VIR_ERR_NO_DOMAIN', `Domain not found: no domain with matching id ${id}`);
+  }
+
+  async lookupByUUIDString(uuid: string): Promise<Domain> {
+    const want = uuid.toLowerCase();
+    for (const name of this.names()) {
+      const d = new BhyveDomain(this, name);
+      try { if ((d.definition().uuid ?? '').toLowerCase() === want) return d; } catch { /* unreadable: skip */ }
+    }
+    throw new VirError('VIR_ERR_NO_DOMAIN', `Domain not found: no domain with matching uuid '${uuid}'`);
+  }
+
+  private denyIfReadOnly(api: string): void {
+    if (this.readonly) throw readOnlyError(api);
+  }
+  checkWritable(api: string): void { this.denyIfReadOnly(api); }
+
+  /** Parse, validate, fill in what the definition must keep from now on (UUID, MACs, addresses). */
+  private prepare(xml: string): DomainDef {
+    const def = parseDomainXML(xml);
+    validateDomainName(def.name);
+    const path = currentDefinitionPath(this.host, def.name);
+    const old = path ? parseDomainXML(readFileSync(path, 'utf8')) : undefined;
+    if (old) {
+      if (def.uuid && old.uuid && def.uuid.toLowerCase() !== old.uuid.toLowerCase()) {
+        throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: domain '${def.name}' already exists with uuid ${old.uuid}`);
+      }
+      def.uuid ??= old.uuid;
+      // MACs are assigned once: a redefinition without them keeps the old ones
+      def.devices.interfaces.forEach((n, i) => { n.mac ??= old.devices.interfaces[i]?.mac; });
+    }
+    def.uuid ??= randomUUID();
+    for (const other of this.names()) {
+      if (other === def.name) continue;
+      try {
+        const od = new BhyveDomain(this, other).definition();
+        if (od.uuid && od.uuid.toLowerCase() === def.uuid.toLowerCase()) {
+          throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: domain '${other}' already exists with uuid ${od.uuid}`);
+        }
+      } catch (e) { if (e instanceof VirError && e.code === 'VIR_ERR_OPERATION_FAILED') throw e; }
+    }
+    return applyBhyveDefaults(def);
+  }
+
+  async defineXML(xml: string): Promise<Domain> {
+    this.denyIfReadOnly('virDomainDefineXMLFlags');
+    const def = this.prepare(xml);
+    removeDeadTempFiles(this.host.domainsDir);
+    atomicWriteFile(join(this.host.domainsDir, `${def.name}.xml`), formatDomainXML(def, { inactive: true }));
+    // a running transient guest becomes persistent
+    unlinkIfExists(join(this.host.runDir, `${def.name}.xml`));
+    return new BhyveDomain(this, def.name);
+  }
+
+  async createXML(xml: string, flags: { paused?: boolean; autodestroy?: boolean } = {}): Promise<Domain> {
+    this.denyIfReadOnly('virDomainCreateXML');
+    if (flags.autodestroy) throw unsupportedFlag('autodestroy', 'virDomainCreateXML');
+    const def = this.prepare(xml);
+    const d = new BhyveDomain(this, def.name);
+    if (existsSync(join(this.host.domainsDir, `${def.name}.xml`)) || d.liveness().active) {
+      const uuid = d.liveness().active ? def.uuid : (() => { try { return d.definition().uuid; } catch { return def.uuid; } })();
+      throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: domain '${def.name}' already exists with uuid ${uuid}`);
+    }
+    preflight(this.host, def);
+    unlinkIfExists(join(this.host.runDir, `${def.name}.json`)); // an old run's state is not this guest's
+    const path = join(this.host.runDir, `${def.name}.xml`);
+    atomicWriteFile(path, formatDomainXML(def, { inactive: true }));
+    try {
+      await startGuest(this.host, def.name, { firstPlan: planTokens(buildBootPlan(this.host, def.name)) });
+    } catch (e) {
+      if (!d.liveness().active) unlinkIfExists(path);
+      throw e;
+    }
+    if (flags.paused) await d.pauseAfterStart();
+    return d;
+  }
+
+  async domainXMLToNative(format: string, xml: string): Promise<string> {
+    return live.xmlToNative(format, xml);
+  }
+
+  async close(): Promise<void> { /* nothing held open */ }
+}
+
+export class BhyveDomain implements Domain {
+  constructor(readonly connection: BhyveConnection, private readonly name: string) {}
+
+  private get host(): BhyveHost { return this.connection.host; }
+  getName(): string { return this.name; }
+
+  liveness(): Liveness { return liveness(this.host, this.name, this.connection.isReadOnly()); }
+
+  definition(): DomainDef {
+    const path = currentDefinitionPath(this.host, this.name);
+    if (!path) throw noDomain(this.name);
+    return parseDomainXML(readFileSync(path, 'utf8'));
+  }
+
+  autostartLinked(): boolean {
+    try { lstatSync(join(this.host.autostartDir, `${this.name}.xml`)); return true; } catch { return false; }
+  }
+
+  async getID(): Promise<number> {
+    const lv = this.liveness();
+    return lv.active ? lv.live?.id ?? -1 : -1;
+  }
+  async getUUIDString(): Promise<string> { return this.definition().uuid ?? ''; }
+  async getOSType(): Promise<string> { return 'hvm'; }
+
+  async getInfo(): Promise<DomainInfo> {
+    const def = this.definition();
+    const lv = this.liveness();
+    return {
+      state: lv.state,
+      maxMem: def.memory,
+      memory: def.currentMemory ?? def.memory,
+      nrVirtCpu: def.vcpuCurrent ?? def.vcpu,
+      cpuTime: lv.active && lv.live ? await live.domainCpuTime(this.host, this.name, lv.live.bhyve_pid, def) : 0n,
+    };
+  }
+
+  async getState(): Promise<DomainStateInfo> {
+    const lv = this.liveness();
+    return { state: lv.state, reason: lv.reason };
+  }
+
+  async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
+    const path = currentDefinitionPath(this.host, this.name);
+    if (!path) throw noDomain(this.name);
+    let text = readFileSync(path, 'utf8');
+    if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
+    const lv = this.liveness();
+    // the live XML names the running guest's id, as libvirt's does
+    if (!flags.inactive && lv.active && lv.live && lv.live.id > 0) text = text.replace(/^<domain type='bhyve'/, `<domain type='bhyve' id='${lv.live.id}'`);
+    return text;
+  }
+
+  async getMaxMemory(): Promise<number> { return this.definition().memory; }
+
+  private activeLive(): NonNullable<Liveness['live']> {
+    const lv = this.liveness();
+    if (!lv.active || !lv.live) throw notRunning();
+    return lv.live;
+  }
+
+  async getVcpus(): Promise<VcpuInfo[]> {
+    this.activeLive();
+    return live.vcpuInfo(this.host, this.name, this.definition());
+  }
+
+  async getVcpusFlags(flags: VcpuCountFlags = {}): Promise<number> {
+    const def = this.definition();
+    if (flags.live && !this.liveness().active) throw notRunning();
+    if (flags.maximum) return def.vcpu;
+    return def.vcpuCurrent ?? def.vcpu;
+  }
+
+  async getMaxVcpus(): Promise<number> { return live.hostMaxCpus(this.host); }
+
+  async memoryStats(): Promise<MemoryStats> {
+    this.activeLive();
+    return live.memoryStats(this.host, this.name, this.definition());
+  }
+
+  async getCPUStats(): Promise<CpuStats> {
+    const l = this.activeLive();
+    return live.cpuStats(this.host, this.name, l.bhyve_pid);
+  }
+
+  async isActive(): Promise<boolean> { return this.liveness().active; }
+  async isPersistent(): Promise<boolean> { return existsSync(join(this.host.domainsDir, `${this.name}.xml`)); }
+  async hasManagedSaveImage(): Promise<boolean> { return false; }
+  async getAutostart(): Promise<boolean> { return this.autostartLinked(); }
+
+  async setAutostart(autostart: boolean): Promise<void> {
+    this.connection.checkWritable('virDomainSetAutostart');
+    if (!(await this.isPersistent())) {
+      throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot set autostart for transient domain');
+    }
+    const link = join(this.host.autostartDir, `${this.name}.xml`);
+    if (autostart) {
+      if (!this.autostartLinked()) symlinkSync(join(this.host.domainsDir, `${this.name}.xml`), link);
+    } else {
+      unlinkIfExists(link);
+    }
+  }
+
+  async getBlockDevices(): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
+    return this.definition().devices.disks.map((d) => ({
+      type: d.type, device: d.device, target: d.target.dev, source: d.source.path ?? '-',
+    }));
+  }
+
+  async getInterfaces(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
+    const taps = this.liveness().live?.taps ?? [];
+    const active = this.liveness().active;
+    return this.definition().devices.interfaces.map((n, i) => ({
+      name: active ? taps[i] ?? '-' : '-', type: n.type, source: n.source?.bridge ?? n.source?.network ?? '-',
+      model: n.model ?? '-', mac: n.mac ?? '-',
+    }));
+  }
+
+  async getTime(): Promise<{ seconds: number; nseconds: number }> {
+    this.activeLive();
+    return live.getTime(this.host, this.name, this.definition());
+  }
+
+  async setTime(time: { seconds: number; nseconds: number } | { sync: true }): Promise<void> {
+    this.connection.checkWritable('virDomainSetTime');
+    this.activeLive();
+    await live.setTime(this.host, this.name, this.definition(), time);
+  }
+
+  async injectNMI(): Promise<void> {
+    this.connection.checkWritable('virDomainInjectNMI');
+    this.activeLive();
+    await live.injectNMI(this.host, this.name);
+  }
+
+  getDefinitionPath(): string | undefined {
+    const p = join(this.host.domainsDir, `${this.name}.xml`);
+    return existsSync(p) ? p : undefined;
+  }
+
+  async openConsole(opts: { force?: boolean } = {}): Promise<ConsoleSession> {
+    this.connection.checkWritable('virDomainOpenConsole');
+    this.activeLive();
+    return openConsole(this.host, this.name, this.definition(), opts);
+  }
+
+  async create(flags: StartFlags = {}): Promise<void> {
+    this.connection.checkWritable('virDomainCreate');
+    if (flags.autodestroy) throw unsupportedFlag('autodestroy', 'virDomainCreateWithFlags');
+    const lv = this.liveness();
+    if (lv.active) throw alreadyRunning();
+    const path = join(this.host.domainsDir, `${this.name}.xml`);
+    if (!existsSync(path)) throw noDomain(this.name);
+    // the first boot's plan, built here: bad input fails now, with nothing started
+    await startGuest(this.host, this.name, { firstPlan: planTokens(buildBootPlan(this.host, this.name)) });
+    if (flags.paused) await this.pauseAfterStart();
+  }
+
+  /** start --paused: bhyve has no start-paused switch; stop it right after it is up. */
+  async pauseAfterStart(): Promise<void> {
+    sendRequest(this.host, this.name, 'suspend', this.liveness());
+    await this.awaitOrFail((l) => l.state === DomainState.Paused || !l.active, 'suspend');
+  }
+
+  async destroy(flags: { graceful?: boolean } = {}): Promise<void> {
+    this.connection.checkWritable('virDomainDestroy');
+    const lv = this.liveness();
+    if (!lv.active) throw notRunning();
+    // graceful: vm_suspend(POWEROFF) through bhyvectl instead of SIGKILL
+    await destroyGuest(this.host, this.name, lv, !!flags.graceful);
+  }
+
+  async shutdown(opts: ShutdownOptions = {}): Promise<void> {
+    this.connection.checkWritable('virDomainShutdown');
+    checkModes(opts.mode, 'virDomainShutdownFlags');
+    const lv = this.liveness();
+    if (!lv.active) throw notRunning();
+    sendRequest(this.host, this.name, 'shutdown', lv);
+    if (opts.timeout === undefined) return;
+    const off = await awaitState(this.host, this.name, (l) => !l.active, opts.timeout * 1000);
+    if (off) return;
+    const now = this.liveness();
+    if (now.active) await destroyGuest(this.host, this.name, now);
+  }
+
+  async reboot(opts: { mode?: ShutdownMode[] } = {}): Promise<void> {
+    this.connection.checkWritable('virDomainReboot');
+    checkModes(opts.mode, 'virDomainReboot');
+    sendRequest(this.host, this.name, 'reboot', this.liveness());
+  }
+
+  async reset(): Promise<void> {
+    this.connection.checkWritable('virDomainReset');
+    sendRequest(this.host, this.name, 'reset', this.liveness());
+  }
+
+  async suspend(): Promise<void> {
+    this.connection.checkWritable('virDomainSuspend');
+    const lv = this.liveness();
+    if (lv.state === DomainState.Paused) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: domain is already paused');
+    sendRequest(this.host, this.name, 'suspend', lv);
+    await this.awaitOrFail((l) => l.state === DomainState.Paused || !l.active, 'suspend');
+  }
+
+  async resume(): Promise<void> {
+    this.connection.checkWritable('virDomainResume');
+    const lv = this.liveness();
+    if (lv.active && lv.state !== DomainState.Paused) {
+      throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: domain is not paused');
+    }
+    sendRequest(this.host, this.name, 'resume', lv);
+    await this.awaitOrFail((l) => l.state === DomainState.Running || !l.active, 'resume');
+  }
+
+  async awaitOrFail(done: (l: Liveness) => boolean, what: string): Promise<void> {
+    const r = await awaitState(this.host, this.name, done, 10000);
+    if (!r) throw new VirError('VIR_ERR_OPERATION_TIMEOUT', `Timed out during operation: cannot ${what} domain '${this.name}'`);
+  }
+
+  async undefine(): Promise<void> {
+    this.connection.checkWritable('virDomainUndefineFlags');
+    const path = join(this.host.domainsDir, `${this.name}.xml`);
+    const text = readIfExists(path);
+    if (text === undefined) {
+      throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot undefine transient domain');
+    }
+    unlinkIfExists(join(this.host.autostartDir, `${this.name}.xml`));
+    if (this.liveness().active) {
+      // still running: it lives on as a transient guest until it stops
+      atomicWriteFile(join(this.host.runDir, `${this.name}.xml`), text);
+      unlinkSync(path);
+      return;
+    }
+    unlinkSync(path);
+    unlinkIfExists(join(this.host.runDir, `${this.name}.json`));
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * A bhyve host's paths and tools (DESIGN §3): the real FreeBSD host
+ * (bhyve:///system) or a simulated host rooted at a directory (sim:///default,
+ * sim:///ABS/DIR), which holds the same tree under its root and runs the sim
+ * tools built into native/build/Release.
+ *
+ *   ROOT/usr/local/etc/bvirsh/domains/NAME.xml    persistent definitions
+ *   ROOT/usr/local/etc/bvirsh/autostart/NAME.xml  symlinks
+ *   ROOT/var/run/bvirsh/NAME.{json,lock,req,xml}  live state, supervisor lock,
+ *                                                 requests, transient definitions
+ *   ROOT/var/lib/bvirsh/nvram/NAME_VARS.fd        UEFI variables
+ *   ROOT/var/log/bvirsh/NAME.log                  supervisor + tool output
+ *   ROOT/dev/vmm/NAME                             kernel VMs (sim: vmmapi-sim files)
+ *   ROOT/dev/net/BRIDGE                           sim only: the host's bridges
+ *                                                 (`bridge0` is made with the root)
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { VirError } from '../errors';
+
+export interface BhyveHost {
+  readonly kind: 'real' | 'sim';
+  /** '' for the real host */
+  readonly root: string;
+  readonly uri: string;
+  readonly domainsDir: string;
+  readonly autostartDir: string;
+  readonly runDir: string;
+  readonly nvramDir: string;
+  readonly logDir: string;
+  readonly vmmDir: string;
+  readonly firmwareDir: string;
+  readonly tools: { bhyve: string; bhyvectl: string; bhyveload: string; grubBhyve: string; ifconfig: string; monitor: string };
+  /** environment for every tool we run (sim: BVIRSH_SIM_ROOT) */
+  readonly toolEnv: NodeJS.ProcessEnv;
+  bridgeExists(name: string): boolean;
+}
+
+/** The package root (where package.json and native/ live): found upwards from this
+ *  file, so it holds from dist/src/core/bhyve and from a bundle in dist/ alike. */
+export function projectRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
+    if (dirname(dir) === dir) return resolve(__dirname, '..', '..', '..', '..');
+  }
+}
+
+/** Where node-gyp (or the monitor's Makefile) puts native executables. */
+export function nativeBuildDir(): string {
+  return process.env.BVIRSH_NATIVE_DIR ?? join(projectRoot(), 'native', 'build', 'Release');
+}
+
+function monitorPath(): string {
+  return process.env.BVIRSH_MONITOR ?? join(nativeBuildDir(), 'bvirsh-monitor');
+}
+
+function layout(root: string) {
+  return {
+    domainsDir: join(root, '/usr/local/etc/bvirsh/domains'),
+    autostartDir: join(root, '/usr/local/etc/bvirsh/autostart'),
+    runDir: join(root, '/var/run/bvirsh'),
+    nvramDir: join(root, '/var/lib/bvirsh/nvram'),
+    logDir: join(root, '/var/log/bvirsh'),
+    vmmDir: join(root, '/dev/vmm'),
+    firmwareDir: join(root, '/usr/local/share/uefi-firmware'),
+  };
+}
+
+/** bhyve:///system: needs root (bhyve, /dev/vmm and ifconfig do). */
+export function realHost(): BhyveHost {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new VirError('VIR_ERR_OPERATION_DENIED', 'failed to connect to the hypervisor', {
+      detail: 'bhyve:///system needs root (bhyve(8) and /dev/vmm are root-only); run bvirsh as root, or use sim:///default',
+    });
+  }
+  const l = layout('/');
+  for (const d of [l.domainsDir, l.autostartDir, l.runDir, l.nvramDir, l.logDir]) mkdirSync(d, { recursive: true });
+  return {
+    kind: 'real', root: '', uri: 'bhyve:///system', ...l,
+    tools: {
+      bhyve: '/usr/sbin/bhyve', bhyvectl: '/usr/sbin/bhyvectl', bhyveload: '/usr/sbin/bhyveload',
+      grubBhyve: '/usr/local/sbin/grub-bhyve', ifconfig: '/sbin/ifconfig', monitor: monitorPath(),
+    },
+    toolEnv: { ...process.env },
+    // untested on FreeBSD: `ifconfig NAME` exits 0 when the interface exists
+    bridgeExists: (name) => spawnSync('/sbin/ifconfig', [name], { stdio: 'ignore' }).status === 0,
+  };
+}
+
+/** The directory sim:///default lives in. */
+export function defaultSimRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/')
+    ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'bvirsh', 'sim', 'default');
+}
+
+/** sim:///default or sim:///ABS/DIR; creates the tree on first use. */
+export function simHost(path: string): BhyveHost {
+  const isDefault = path === '/default' || path === '/default/' || path === '/';
+  const root = isDefault ? defaultSimRoot() : resolve(path);
+  if (!isDefault && !path.startsWith('/')) {
+    throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: sim:// URI needs an absolute directory: sim://${path}`);
+  }
+  const l = layout(root);
+  try {
+    for (const d of [l.domainsDir, l.autostartDir, l.runDir, l.nvramDir, l.logDir, l.vmmDir, l.firmwareDir, join(root, 'dev/net')]) {
+      mkdirSync(d, { recursive: true });
+    }
+    const bridge0 = join(root, 'dev/net/bridge0');
+    if (!existsSync(bridge0)) writeFileSync(bridge0, 'simulated if_bridge\n');
+    // Simulated firmware: placeholders the sim bhyve accepts as boot ROMs (not real EDK2).
+    for (const fd of ['BHYVE_UEFI.fd', 'BHYVE_UEFI_CODE.fd', 'BHYVE_UEFI_VARS.fd']) {
+      const p = join(l.firmwareDir, fd);
+      if (!existsSync(p)) writeFileSync(p, `bvirsh simulated firmware ${fd}\n`);
+    }
+  } catch (e) {
+    throw new VirError('VIR_ERR_SYSTEM_ERROR', 'failed to connect to the hypervisor', {
+      detail: `cannot create the simulated host in ${root}: ${(e as Error).message}`,
+    });
+  }
+  const bin = nativeBuildDir();
+  return {
+    kind: 'sim', root, uri: isDefault ? 'sim:///default' : `sim://${root}`, ...l,
+    tools: {
+      bhyve: join(bin, 'bhyve'), bhyvectl: join(bin, 'bhyvectl'), bhyveload: join(bin, 'bhyveload'),
+      grubBhyve: join(bin, 'grub-bhyve'), ifconfig: '/nonexistent/ifconfig', monitor: monitorPath(),
+    },
+    toolEnv: { ...process.env, BVIRSH_SIM_ROOT: root },
+    bridgeExists: (name) => /^[A-Za-z0-9_.-]{1,15}$/.test(name) && existsSync(join(root, 'dev/net', name)),
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The boot plan: what bvirsh-monitor runs for one boot of a guest, built from
+ * the guest's *current* definition (so edits apply at the next reboot), and the
+ * checks made before a start so bad input fails with a clear error and
+ * nothing left running: missing disk images, unknown bridges, paths bhyve's
+ * `-s` syntax cannot express, missing loaders.
+ *
+ * planTokens() encodes a plan in the NUL-separated token stream monitor.c reads.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { DomainDef, InterfaceDef } from '../conf/domain';
+import { VirError } from '../errors';
+import type { BhyveHost } from './host';
+import { buildBhyveCommand, parseDomainXML } from './conf';
+import { atomicWriteFile, readIfExists } from './state';
+
+export interface BootPlan {
+  loader?: string[];
+  bhyve: string[];
+  taps: Array<{ tap: string; bridge: string }>;
+  onReboot: string;
+  onPoweroff: string;
+  onCrash: string;
+  console?: string;
+  /** set for a transient guest: its definition file, removed when it stops */
+  transient?: string;
+}
+
+/** The definition a boot uses: the transient one in the run dir, else the persistent one. */
+export function currentDefinitionPath(host: BhyveHost, name: string): string | undefined {
+  const transient = join(host.runDir, `${name}.xml`);
+  if (existsSync(transient)) return transient;
+  const persistent = join(host.domainsDir, `${name}.xml`);
+  return existsSync(persistent) ? persistent : undefined;
+}
+
+/** Clear errors for what would otherwise fail inside the loader or bhyve. */
+export function preflight(host: BhyveHost, def: DomainDef): void {
+  for (const d of def.devices.disks) {
+    const p = d.source.path;
+    if (p === undefined) continue;
+    if (/[,\n]/.test(p)) {
+      throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: disk path '${p}' contains a comma or newline, which bhyve's -s syntax cannot express`);
+    }
+    if (!existsSync(p)) {
+      throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: cannot access storage file '${p}' of disk ${d.target.dev}: No such file or directory`);
+    }
+  }
+  for (const n of def.devices.interfaces) {
+    if (n.type === 'network') {
+      throw new VirError('VIR_ERR_NO_NETWORK', `Network not found: no network with matching name '${n.source?.network ?? ''}'`);
+    }
+    if (n.type === 'bridge') {
+      const br = n.source?.bridge;
+      if (!br || !host.bridgeExists(br)) {
+        throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: cannot add an interface to bridge '${br ?? ''}': no such bridge on this host`);
+      }
+    }
+  }
+  if (def.bootloader && def.bootloader.startsWith('/') && !existsSync(hostLoaderPath(host, def.bootloader))) {
+    throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: boot loader '${def.bootloader}' does not exist`);
+  }
+}
+
+/** Tap names in use on the host (live states; real host: `ifconfig -l` too). */
+function tapsInUse(host: BhyveHost, self: string): Set<string> {
+  const used = new Set<string>();
+  let files: string[] = [];
+  try { files = readdirSync(host.runDir); } catch { /* none */ }
+  for (const f of files) {
+    if (!f.endsWith('.json') || f === `${self}.json`) continue; // our own taps are ours to reuse
+    try {
+      const st = JSON.parse(readFileSync(join(host.runDir, f), 'utf8')) as { state: string; taps?: string[] };
+      if (st.state !== 'shutoff') for (const t of st.taps ?? []) used.add(t);
+    } catch { /* being rewritten */ }
+  }
+  if (host.kind === 'real') {
+    const r = spawnSync(host.tools.ifconfig, ['-l'], { encoding: 'utf8' });
+    for (const i of (r.stdout ?? '').split(/\s+/)) if (i) used.add(i);
+  }
+  return used;
+}
+
+/** <os firmware='efi'> without a loader path: the host's BHYVE_UEFI firmware. */
+function resolveFirmware(host: BhyveHost, def: DomainDef): void {
+  if (def.os.firmware === 'efi' && !def.os.loader?.path) {
+    const code = join(host.firmwareDir, 'BHYVE_UEFI_CODE.fd');
+    const combined = join(host.firmwareDir, 'BHYVE_UEFI.fd');
+    const path = existsSync(code) ? code : combined;
+    def.os.loader = { ...def.os.loader, path, readonly: true, type: 'pflash' };
+  }
+  const rom = def.os.loader?.path;
+  if (rom && basename(rom) === 'BHYVE_UEFI_CODE.fd' && !def.os.nvram?.path) {
+    def.os.nvram = { ...def.os.nvram, path: join(host.nvramDir, `${def.name}_VARS.fd`), template: def.os.nvram?.template ?? join(host.firmwareDir, 'BHYVE_UEFI_VARS.fd') };
+  }
+}
+
+/** Each guest gets its own copy of the UEFI variable store, made once. */
+function prepareNvram(nv: { path: string; template?: string }): void {
+  if (existsSync(nv.path)) return;
+  if (!nv.template || !existsSync(nv.template)) {
+    throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: no NVRAM template to create '${nv.path}' from`);
+  }
+  copyFileSync(nv.template, nv.path);
+}
+
+/** The standard loader paths name the host's tools (the sim's on a simulated host). */
+export function hostLoaderPath(host: BhyveHost, path: string): string {
+  if (path === '/usr/sbin/bhyveload') return host.tools.bhyveload;
+  if (path === '/usr/local/sbin/grub-bhyve' || path === 'grub-bhyve') return host.tools.grubBhyve;
+  return path;
+}
+
+export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
+  const path = currentDefinitionPath(host, name);
+  if (!path) throw new VirError('VIR_ERR_NO_DOMAIN', `Domain not found: no domain with matching name '${name}'`);
+  const def = parseDomainXML(readFileSync(path, 'utf8'));
+  preflight(host, def);
+
+  const used = tapsInUse(host, name);
+  const taps: BootPlan['taps'] = [];
+  let next = 0;
+  const tapFor = (bridge: string): string => {
+    while (used.has(`tap${next}`)) next++;
+    const tap = `tap${next++}`;
+    taps.push({ tap, bridge });
+    return tap;
+  };
+  const deviceMapPath = join(host.runDir, `${name}.device.map`);
+  resolveFirmware(host, def);
+  const out = buildBhyveCommand(def, {
+    bhyvePath: host.tools.bhyve,
+    bhyveloadPath: host.tools.bhyveload,
+    deviceMapPath,
+    tapName: (net: InterfaceDef) => tapFor(net.source?.bridge ?? ''),
+  });
+  if (out.loader) out.loader.argv[0] = hostLoaderPath(host, out.loader.argv[0]);
+  if (out.nvram) prepareNvram(out.nvram);
+  if (out.loader?.deviceMap !== undefined) atomicWriteFile(deviceMapPath, out.loader.deviceMap);
+  const serial = def.devices.serials[0]?.source;
+  return {
+    loader: out.loader?.argv,
+    bhyve: out.bhyve,
+    taps,
+    onReboot: def.onReboot ?? 'restart',
+    onPoweroff: def.onPoweroff ?? 'destroy',
+    onCrash: def.onCrash ?? 'destroy',
+    console: serial?.type === 'nmdm' ? serial.slave : serial?.type === 'unix' ? serial.path : undefined,
+    transient: path.startsWith(host.runDir) ? path : undefined,
+  };
+}
+
+export function planTokens(p: BootPlan): Buffer {
+  const t: string[] = [];
+  if (p.loader) t.push('loader', String(p.loader.length), ...p.loader);
+  t.push('bhyve', String(p.bhyve.length), ...p.bhyve);
+  for (const x of p.taps) t.push('tap', x.tap, x.bridge);
+  t.push('on_reboot', p.onReboot, 'on_poweroff', p.onPoweroff, 'on_crash', p.onCrash);
+  if (p.console) t.push('console', p.console);
+  if (p.transient) t.push('transient', p.transient);
+  for (const s of t) {
+    if (s.includes('\0')) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: NUL byte in a boot plan argument');
+  }
+  return Buffer.from(t.map((s) => s + '\0').join(''), 'utf8');
+}
+
+export { readIfExists };

@@ -1,0 +1,517 @@
+/**
+ * The bhyve driver end to end on a fresh simulated host per test
+ * (sim:///TMPDIR): the real CLI (bin/run.js), bvirsh-monitor and the sim tools
+ * (native/build/Release). Lifecycle with virsh's messages, concurrency, kill -9
+ * of the CLI and of the supervisor, crash loops, bad input, read-only refusal.
+ * States are awaited by bounded polling; every process is cleaned up and an
+ * after-all hook checks that no bhyve or supervisor of ours is left.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { open } from '../../src/core/connect';
+import type { Connection } from '../../src/core/api';
+import { nativeBuildDir } from '../../src/core/bhyve/host';
+import { Pty, hasScript } from '../helpers/pty';
+
+const ROOT = resolve(__dirname, '../../..');
+const RUN = join(ROOT, 'bin/run.js');
+const SIM_BHYVE = join(nativeBuildDir(), 'bhyve');
+const MONITOR = join(nativeBuildDir(), 'bvirsh-monitor');
+const tmpRoots: string[] = [];
+
+interface Result { code: number; stdout: string; stderr: string }
+
+function bvirsh(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return new Promise((res) => {
+    execFile(process.execPath, [RUN, '-c', `sim://${dir}`, ...args], {
+      env: { ...process.env, BVIRSH_MONITOR_SETTLE_MS: '50', BVIRSH_CRASH_BACKOFF_MS: '50', ...env },
+    }, (err, stdout, stderr) => {
+      res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function domainXML(name: string, disk: string, extra = '', devices = ''): string {
+  return `<domain type='bhyve'>
+  <name>${name}</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type>hvm</type></os>${extra}
+  <devices>
+    <disk type='file' device='disk'><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>${devices}
+  </devices>
+</domain>
+`;
+}
+
+/** A sim host dir with a disk image (first line: sim guest knobs) and an XML file. */
+function fixture(name = 'web1', knobs = '', extra = '', devices = ''): { dir: string; xml: string; disk: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'bvirsh-e2e-'));
+  tmpRoots.push(dir);
+  const disk = join(dir, `${name}.img`);
+  writeFileSync(disk, knobs ? `BVIRSH-SIM-GUEST: ${knobs}\n` : '');
+  spawnSync('truncate', ['-s', '1M', disk]);
+  const xml = join(dir, `${name}.xml`);
+  writeFileSync(xml, domainXML(name, disk, extra, devices));
+  return { dir, xml, disk };
+}
+
+/** Our processes (not zombies) whose command line mentions `needle`. */
+function ourProcesses(needle: string): Array<{ pid: number; args: string }> {
+  const r = spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+    const m = /^(\d+)\s+(\S+)\s+(.*)$/.exec(l)!;
+    return { pid: Number(m[1]), stat: m[2], args: m[3] };
+  }).filter((p) => !p.stat.startsWith('Z') && p.args.includes(needle) && p.pid !== process.pid
+    && (p.args.startsWith(SIM_BHYVE) || p.args.startsWith(MONITOR)));
+}
+
+function bhyvesOf(dir: string, name: string): number[] {
+  // the sim bhyve's argv ends with the VM name; its disk lives in the test dir
+  return ourProcesses(dir).filter((p) => p.args.startsWith(SIM_BHYVE) && p.args.endsWith(` ${name}`)).map((p) => p.pid);
+}
+
+/** Resolves when the child has exited (also when it already had). */
+function exited(child: ReturnType<typeof spawn>): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 10000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let delay = 10;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 200);
+  }
+}
+
+// Setup and state polling go through the core API (one process, no CLI start-up);
+// the CLI is used where its output is what is tested.
+const STATE_WORD = ['no state', 'running', 'idle', 'paused', 'in shutdown', 'shut off', 'crashed', 'pmsuspended'];
+
+async function withConn<T>(dir: string, f: (c: Connection) => Promise<T>): Promise<T> {
+  const c = await open(`sim://${dir}`);
+  try { return await f(c); } finally { await c.close(); }
+}
+
+/** `domstate --reason`'s text, through the API */
+async function domstate(dir: string, name: string): Promise<string> {
+  return withConn(dir, async (c) => {
+    const s = await (await c.lookupByName(name)).getState();
+    return `${STATE_WORD[s.state]} (${s.reason})`;
+  });
+}
+
+async function define(dir: string, file: string): Promise<void> {
+  await withConn(dir, (c) => c.defineXML(readFileSync(file, 'utf8')));
+}
+
+async function start(dir: string, name: string): Promise<void> {
+  await withConn(dir, async (c) => (await c.lookupByName(name)).create());
+}
+
+describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
+  this.timeout(60000);
+
+  const savedEnv = { ...process.env };
+  after(() => { process.env = savedEnv; });
+
+  before(function () {
+    // the monitor takes these from the environment of whoever starts a guest
+    process.env.BVIRSH_MONITOR_SETTLE_MS = '50';
+    process.env.BVIRSH_CRASH_BACKOFF_MS = '50';
+    if (!existsSync(SIM_BHYVE) || !existsSync(MONITOR)) {
+      throw new Error(`native tools are not built (${SIM_BHYVE}, ${MONITOR}): run npm install`);
+    }
+  });
+
+  // a test that passed must leave nothing running; a failed one must not spoil the next
+  afterEach(function () {
+    const left = tmpRoots.flatMap((d) => ourProcesses(d));
+    for (const p of left) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+    if (this.currentTest?.state === 'passed') {
+      assert.deepEqual(left.map((p) => p.args), [], 'a guest outlived its test');
+    }
+  });
+
+  after(() => {
+    const left = tmpRoots.flatMap((d) => ourProcesses(d));
+    for (const p of left) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
+    assert.deepEqual(left.map((p) => p.args), [], 'no bhyve or bvirsh-monitor may outlive the tests');
+  });
+
+  it('define, start, list, dominfo, shutdown, start, destroy, undefine — with virsh\'s messages', async () => {
+    const { dir, xml } = fixture();
+    assert.deepEqual(await bvirsh(dir, ['define', xml]), { code: 0, stdout: `Domain 'web1' defined from ${xml}\n\n`, stderr: '' });
+    assert.equal((await bvirsh(dir, ['list', '--all'])).stdout, ' Id   Name   State\n-----------------------\n -    web1   shut off\n\n');
+    assert.deepEqual(await bvirsh(dir, ['start', 'web1']), { code: 0, stdout: "Domain 'web1' started\n\n", stderr: '' });
+    assert.equal(bhyvesOf(dir, 'web1').length, 1);
+    assert.equal((await bvirsh(dir, ['list'])).stdout, ' Id   Name   State\n----------------------\n 1    web1   running\n\n');
+    const info = (await bvirsh(dir, ['dominfo', 'web1'])).stdout;
+    assert.match(info, /^Id:\s+1\nName:\s+web1\n/);
+    assert.match(info, /\nState:\s+running\n/);
+    assert.match(info, /\nMax memory:\s+131072 KiB\n/);
+    assert.deepEqual(await bvirsh(dir, ['domstate', '--reason', 'web1']), { code: 0, stdout: 'running (booted)\n\n', stderr: '' });
+    assert.deepEqual(await bvirsh(dir, ['start', 'web1']), { code: 1, stdout: '\n', stderr: 'error: Domain is already active\n' });
+
+    assert.deepEqual(await bvirsh(dir, ['shutdown', 'web1']), { code: 0, stdout: "Domain 'web1' is being shutdown\n\n", stderr: '' });
+    await until('shut off', async () => (await domstate(dir, 'web1')) === 'shut off (shutdown)' || undefined);
+    assert.deepEqual(bhyvesOf(dir, 'web1'), []);
+    assert.deepEqual(readdirSync(join(dir, 'dev/vmm')), [], 'the kernel VM is destroyed on every stop');
+
+    assert.equal((await bvirsh(dir, ['start', 'web1'])).code, 0);
+    assert.deepEqual(await bvirsh(dir, ['destroy', 'web1']), { code: 0, stdout: "Domain 'web1' destroyed\n\n", stderr: '' });
+    assert.equal(await domstate(dir, 'web1'), 'shut off (destroyed)');
+    assert.deepEqual(bhyvesOf(dir, 'web1'), []);
+    assert.deepEqual(await bvirsh(dir, ['destroy', 'web1']), {
+      code: 1, stdout: '\n', stderr: "error: Failed to destroy domain 'web1'\nerror: Requested operation is not valid: domain is not running\n",
+    });
+    assert.deepEqual(await bvirsh(dir, ['undefine', 'web1']), { code: 0, stdout: "Domain 'web1' has been undefined\n\n", stderr: '' });
+    assert.deepEqual(readdirSync(join(dir, 'usr/local/etc/bvirsh/domains')), []);
+  });
+
+  it('keeps UUID and MACs across redefinition; suspend/resume/reset/reboot with real reasons', async () => {
+    const { dir, xml, disk } = fixture('g', '', '', "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>");
+    await define(dir, xml);
+    const first = readFileSync(join(dir, 'usr/local/etc/bvirsh/domains/g.xml'), 'utf8');
+    const mac = /<mac address='([^']+)'/.exec(first)?.[1];
+    const uuid = /<uuid>([^<]+)</.exec(first)?.[1];
+    assert.ok(mac && uuid);
+    writeFileSync(xml, domainXML('g', disk, '', "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>").replace('128', '256'));
+    assert.equal((await bvirsh(dir, ['define', xml])).code, 0);
+    const second = readFileSync(join(dir, 'usr/local/etc/bvirsh/domains/g.xml'), 'utf8');
+    assert.equal(/<mac address='([^']+)'/.exec(second)?.[1], mac);
+    assert.equal(/<uuid>([^<]+)</.exec(second)?.[1], uuid);
+    assert.match(second, /<memory unit='KiB'>262144<\/memory>/);
+
+    await start(dir, 'g');
+    assert.match((await bvirsh(dir, ['domiflist', 'g'])).stdout, new RegExp(`tap0\\s+bridge\\s+bridge0\\s+virtio\\s+${mac}`));
+    assert.deepEqual(await bvirsh(dir, ['suspend', 'g']), { code: 0, stdout: "Domain 'g' suspended\n\n", stderr: '' });
+    assert.equal(await domstate(dir, 'g'), 'paused (user)');
+    assert.deepEqual(await bvirsh(dir, ['resume', 'g']), { code: 0, stdout: "Domain 'g' resumed\n\n", stderr: '' });
+    assert.equal(await domstate(dir, 'g'), 'running (unpaused)');
+    const boots = () => JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/g.json'), 'utf8')) as { boots: number; bhyve_pid: number };
+    assert.deepEqual(await bvirsh(dir, ['reset', 'g']), { code: 0, stdout: "Domain 'g' was reset\n\n", stderr: '' });
+    await until('second boot', () => boots().boots === 2 || undefined);
+    // an edit of the definition applies at the next boot
+    const nic = "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>";
+    writeFileSync(xml, domainXML('g', disk, '', nic).replace('128', '512'));
+    await define(dir, xml);
+    assert.ok(ourProcesses(dir).some((p) => p.pid === boots().bhyve_pid && / -m 256 /.test(p.args)), 'still the old memory size');
+    assert.deepEqual(await bvirsh(dir, ['reboot', 'g']), { code: 0, stdout: "Domain 'g' is being rebooted\n\n", stderr: '' });
+    await until('third boot', () => boots().boots === 3 || undefined);
+    assert.deepEqual(bhyvesOf(dir, 'g'), [boots().bhyve_pid]);
+    assert.match(ourProcesses(dir).find((p) => p.pid === boots().bhyve_pid)!.args, / -m 512 /);
+    assert.equal(await domstate(dir, 'g'), 'running (booted)');
+    // undefined while running: it lives on as a transient guest, and is gone once stopped
+    assert.equal((await bvirsh(dir, ['undefine', 'g'])).code, 0);
+    assert.equal((await bvirsh(dir, ['list', '--transient', '--name'])).stdout, 'g\n\n');
+    assert.equal((await bvirsh(dir, ['destroy', 'g'])).code, 0);
+    assert.equal((await bvirsh(dir, ['list', '--all', '--name'])).stdout, '\n');
+    assert.deepEqual(await bvirsh(dir, ['dominfo', 'g']), { code: 1, stdout: '\n', stderr: "error: failed to get domain 'g'\n" });
+  });
+
+  it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {
+    const { dir, xml } = fixture('c8');
+    await define(dir, xml);
+    const results = await Promise.all(Array.from({ length: 8 }, () => bvirsh(dir, ['start', 'c8'])));
+    const ok = results.filter((r) => r.code === 0);
+    assert.equal(ok.length, 1);
+    assert.equal(ok[0].stdout, "Domain 'c8' started\n\n");
+    for (const r of results.filter((x) => x.code !== 0)) {
+      assert.ok(['error: Domain is already active\n',
+        "error: Failed to start domain 'c8'\nerror: Requested operation is not valid: domain is already running\n"].includes(r.stderr), r.stderr);
+    }
+    assert.equal(bhyvesOf(dir, 'c8').length, 1);
+    assert.equal((await bvirsh(dir, ['destroy', 'c8'])).code, 0);
+  });
+
+  it('concurrent define/undefine never leave a partial definition', async () => {
+    const { dir, xml } = fixture('cd');
+    const ops = Array.from({ length: 8 }, (_, i) => bvirsh(dir, i % 2 ? ['undefine', 'cd'] : ['define', xml]));
+    await Promise.all(ops);
+    const files = readdirSync(join(dir, 'usr/local/etc/bvirsh/domains')).filter((f) => !f.startsWith('.'));
+    for (const f of files) assert.match(readFileSync(join(dir, 'usr/local/etc/bvirsh/domains', f), 'utf8'), /^<domain type='bhyve'>\n[\s\S]*<\/domain>\n$/);
+    const listed = (await bvirsh(dir, ['list', '--all', '--name'])).stdout.trim();
+    assert.equal(listed, files.length ? 'cd' : '');
+  });
+
+  it('kill -9 of bvirsh during define and start: no partial definition, list tells the truth', async () => {
+    const { dir, xml } = fixture('k9');
+    for (const delay of [0, 40, 120, 250]) {
+      const child = spawn(process.execPath, [RUN, '-c', `sim://${dir}`, 'define', xml], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, delay)); // a kill point, not a wait for a state
+      child.kill('SIGKILL');
+      await exited(child);
+      const f = join(dir, 'usr/local/etc/bvirsh/domains/k9.xml');
+      if (existsSync(f)) assert.match(readFileSync(f, 'utf8'), /<\/domain>\n$/);
+    }
+    assert.equal((await bvirsh(dir, ['define', xml])).code, 0);
+    for (const delay of [0, 150, 400]) {
+      const child = spawn(process.execPath, [RUN, '-c', `sim://${dir}`, 'start', 'k9'], { stdio: 'ignore', env: { ...process.env, BVIRSH_MONITOR_SETTLE_MS: '50' } });
+      await new Promise((r) => setTimeout(r, delay)); // a kill point
+      child.kill('SIGKILL');
+      await exited(child);
+      // the supervisor (if it got going) finishes the start on its own; then list must match reality
+      const state = await until('a settled state', async () => {
+        const s = await domstate(dir, 'k9');
+        return s === 'running (booted)' || s.startsWith('shut off') ? s : undefined;
+      });
+      const listed = (await bvirsh(dir, ['list', '--name'])).stdout.trim();
+      if (state === 'running (booted)') {
+        assert.equal(bhyvesOf(dir, 'k9').length, 1);
+        assert.equal(listed, 'k9');
+        assert.equal((await bvirsh(dir, ['destroy', 'k9'])).code, 0);
+      } else {
+        assert.deepEqual(bhyvesOf(dir, 'k9'), []);
+        assert.equal(listed, '');
+      }
+    }
+  });
+
+  it('kill -9 of the supervisor: the guest stays running and listable, destroy works, no bhyve left', async () => {
+    const { dir, xml } = fixture('orph');
+    await define(dir, xml);
+    await start(dir, 'orph');
+    const st = JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/orph.json'), 'utf8')) as { monitor_pid: number; bhyve_pid: number };
+    process.kill(st.monitor_pid, 'SIGKILL');
+    await until('monitor gone', () => !ourProcesses(dir).some((p) => p.pid === st.monitor_pid) || undefined);
+    assert.equal(await domstate(dir, 'orph'), 'running (booted)');
+    assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, 'orph\n\n');
+    assert.deepEqual(await bvirsh(dir, ['start', 'orph']), { code: 1, stdout: '\n', stderr: 'error: Domain is already active\n' });
+    assert.deepEqual(await bvirsh(dir, ['destroy', 'orph']), { code: 0, stdout: "Domain 'orph' destroyed\n\n", stderr: '' });
+    assert.deepEqual(bhyvesOf(dir, 'orph'), []);
+    assert.deepEqual(readdirSync(join(dir, 'dev/vmm')), []);
+    assert.equal(await domstate(dir, 'orph'), 'shut off (destroyed)');
+  });
+
+  it('a guest that crashes at every boot backs off, then is shut off (crashed), without a fork storm', async () => {
+    const { dir, xml } = fixture('crashy', 'crash=boot', '\n  <on_crash>restart</on_crash>');
+    await define(dir, xml);
+    process.env.BVIRSH_CRASH_MAX = '3';
+    try { await start(dir, 'crashy'); } finally { delete process.env.BVIRSH_CRASH_MAX; }
+    await until('give up', async () => (await domstate(dir, 'crashy')) === 'shut off (crashed)' || undefined, 20000);
+    const st = JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/crashy.json'), 'utf8')) as { boots: number; crashes: number };
+    assert.deepEqual([st.boots, st.crashes], [3, 3]);
+    assert.match(readFileSync(join(dir, 'var/log/bvirsh/crashy.log'), 'utf8'), /crashed 3 times in a row: giving up/);
+    assert.deepEqual(bhyvesOf(dir, 'crashy'), []);
+  });
+
+  it('bad names are refused before any path is built', async () => {
+    const { dir, disk } = fixture();
+    const cases: Array<[string, string]> = [
+      ['../x', "error: invalid argument: domain name '../x' must not contain '/'"],
+      ['a'.repeat(33), `error: invalid argument: domain name '${'a'.repeat(33)}' is longer than 32 characters (bhyve's limit)`],
+      ['.hidden', "error: invalid argument: domain name '.hidden' must not start with '.'"],
+      ['bad\x01name', "error: invalid argument: domain name 'bad\\x01name' must not contain control characters"],
+    ];
+    for (const [name, err] of cases) {
+      const f = join(dir, 'bad.xml');
+      writeFileSync(f, domainXML(name.replace('\x01', '&#x1;'), disk));
+      const r = await bvirsh(dir, ['define', f]);
+      assert.equal(r.code, 1, name);
+      assert.ok(r.stderr.split('\n').includes(err), `${JSON.stringify(name)}: ${r.stderr}`);
+    }
+    assert.deepEqual(readdirSync(join(dir, 'usr/local/etc/bvirsh/domains')), []);
+    const r = await bvirsh(dir, ['dominfo', '../../etc/passwd']);
+    assert.equal(r.code, 1);
+  });
+
+  it('missing disk, unknown bridge, comma in a path, failing loader: clear errors, nothing left running', async () => {
+    const { dir, disk } = fixture('bad');
+    const tries: Array<[string, string]> = [
+      [domainXML('bad', join(dir, 'missing.img')), `error: internal error: cannot access storage file '${join(dir, 'missing.img')}' of disk vda: No such file or directory`],
+      [domainXML('bad', disk, '', "\n    <interface type='bridge'><source bridge='nosuchbr0'/></interface>"), "error: internal error: cannot add an interface to bridge 'nosuchbr0': no such bridge on this host"],
+      [domainXML('bad', disk + ',x'), `error: unsupported configuration: disk path '${disk},x' contains a comma or newline, which bhyve's -s syntax cannot express`],
+      [domainXML('bad', disk, "\n  <bootloader>/bin/false</bootloader>\n  <bootloader_args>-x</bootloader_args>"), 'error: internal error: /bin/false failed (exit status 1)'],
+    ];
+    for (const [text, err] of tries) {
+      writeFileSync(join(dir, 'bad.xml'), text);
+      await define(dir, join(dir, 'bad.xml'));
+      const r = await bvirsh(dir, ['start', 'bad']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.split('\n')[0], "error: Failed to start domain 'bad'");
+      assert.equal(r.stderr.split('\n')[1], err);
+      assert.deepEqual(bhyvesOf(dir, 'bad'), []);
+      assert.deepEqual(readdirSync(join(dir, 'dev/vmm')), []);
+      assert.match(await domstate(dir, 'bad'), /^shut off/);
+    }
+  });
+
+  it('read-only connections refuse every mutating call', async () => {
+    const { dir, xml } = fixture('ro');
+    await define(dir, xml);
+    const conn = await open(`sim://${dir}`, { readonly: true });
+    const dom = await conn.lookupByName('ro');
+    const deny = (api: string) => (e: Error) => e.message === `operation forbidden: read only access prevents ${api}`;
+    await assert.rejects(conn.defineXML(readFileSync(xml, 'utf8')), deny('virDomainDefineXMLFlags'));
+    await assert.rejects(conn.createXML(readFileSync(xml, 'utf8')), deny('virDomainCreateXML'));
+    await assert.rejects(dom.create(), deny('virDomainCreate'));
+    await assert.rejects(dom.destroy(), deny('virDomainDestroy'));
+    await assert.rejects(dom.shutdown(), deny('virDomainShutdown'));
+    await assert.rejects(dom.reboot(), deny('virDomainReboot'));
+    await assert.rejects(dom.reset(), deny('virDomainReset'));
+    await assert.rejects(dom.suspend(), deny('virDomainSuspend'));
+    await assert.rejects(dom.resume(), deny('virDomainResume'));
+    await assert.rejects(dom.undefine(), deny('virDomainUndefineFlags'));
+    await assert.rejects(dom.setAutostart(true), deny('virDomainSetAutostart'));
+    await assert.rejects(dom.injectNMI!(), deny('virDomainInjectNMI'));
+    await assert.rejects(dom.setTime!({ seconds: 1, nseconds: 0 }), deny('virDomainSetTime'));
+    await conn.close();
+    const r = await bvirsh(dir, ['-r', 'start', 'ro']);
+    assert.deepEqual(r, { code: 1, stdout: '\n', stderr: "error: Failed to start domain 'ro'\nerror: operation forbidden: read only access prevents virDomainCreate\n" });
+    assert.deepEqual(bhyvesOf(dir, 'ro'), []);
+  });
+
+  it('console: attaches to com1 on a TTY, ^] leaves, a second session is busy, --force takes over', async function () {
+    if (!hasScript()) this.skip(); // util-linux script(1) provides the TTY
+    const serial = "\n    <serial type='nmdm'><source master='/dev/nmdm-conA' slave='/dev/nmdm-conB'/><target port='0'/></serial>";
+    const { dir, xml } = fixture('con', '', '', serial);
+    await define(dir, xml);
+    assert.deepEqual(await bvirsh(dir, ['console', 'con']), { code: 1, stdout: '\n', stderr: 'error: The domain is not running\n' });
+    await start(dir, 'con');
+    assert.deepEqual(await bvirsh(dir, ['console', 'con']), { code: 1, stdout: '\n', stderr: 'error: Cannot run interactive console without a controlling TTY\n' });
+    const cmd = `${process.execPath} ${RUN} -c sim://${dir} console`;
+    const first = new Pty(`${cmd} con`, process.env);
+    try {
+      await first.waitFor("Connected to domain 'con'\nEscape character is ^] (Ctrl + ])\n");
+      await first.waitFor('login:');
+      const busy = new Pty(`${cmd} con`, process.env);
+      await busy.waitFor('error: operation failed: Active console session exists for this domain');
+      assert.equal(await busy.exited, 1);
+      first.type('root\r');
+      await first.waitFor('Password:');
+      const taker = new Pty(`${cmd} --force con`, process.env);
+      try {
+        await taker.waitFor("Connected to domain 'con'");
+        assert.equal(await first.exited, 0, 'the forced-out session ends');
+        taker.type('\x1d');
+        assert.equal(await taker.exited, 0);
+      } finally { taker.kill(); }
+    } finally { first.kill(); }
+    assert.equal(existsSync(join(dir, 'var/run/bvirsh/con.console')), false, 'the console is released');
+    assert.equal((await bvirsh(dir, ['destroy', 'con'])).code, 0);
+  });
+
+  it('rc.d: __rc start starts autostart guests; __rc stop shuts all down, forcing off after the timeout', async () => {
+    const a = fixture('auto1');
+    const dir = a.dir;
+    const stubborn = join(dir, 'stubborn.img');
+    writeFileSync(stubborn, 'BVIRSH-SIM-GUEST: acpi=ignore\n');
+    writeFileSync(join(dir, 'stub.xml'), domainXML('stub', stubborn));
+    writeFileSync(join(dir, 'manual.xml'), domainXML('manual', a.disk));
+    for (const f of [a.xml, join(dir, 'stub.xml'), join(dir, 'manual.xml')]) await define(dir, f);
+    await withConn(dir, async (c) => {
+      for (const n of ['auto1', 'stub']) await (await c.lookupByName(n)).setAutostart(true);
+    });
+    assert.deepEqual(await bvirsh(dir, ['__rc', 'start']), { code: 0, stdout: "Domain 'auto1' started\nDomain 'stub' started\n\n", stderr: '' });
+    assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, 'auto1\nstub\n\n');
+    const stop = await bvirsh(dir, ['__rc', 'stop', '--timeout', '2']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(stop.stdout.split('\n').filter(Boolean).sort(), ["Domain 'auto1' shut down", "Domain 'stub' forced off after the timeout"]);
+    assert.equal(await domstate(dir, 'stub'), 'shut off (destroyed)');
+    assert.equal(await domstate(dir, 'auto1'), 'shut off (shutdown)');
+    assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, '\n');
+    assert.equal(spawnSync('sh', ['-n', join(ROOT, 'rc.d/bvirsh')]).status, 0, 'rc.d/bvirsh parses');
+  });
+
+  it('live statistics through the addon: dommemstat, cpu-stats, vcpuinfo, domtime, inject-nmi, maxvcpus, conn-info', async () => {
+    const { dir, xml } = fixture('stats');
+    await define(dir, xml);
+    await start(dir, 'stats');
+    const mem = await bvirsh(dir, ['memstat', 'stats']);
+    assert.match(mem.stdout, /^actual 131072\nrss [1-9]\d*\n\n$/);
+    const cpu = (await bvirsh(dir, ['cpu-stats', 'stats'])).stdout;
+    assert.match(cpu, /^CPU0:\n\tcpu_time {8,}\d+\.\d{9} seconds\nTotal:\n\tcpu_time {8,}\d+\.\d{9} seconds\n\tuser_time {7,}\d+\.\d{9} seconds\n\tsystem_time {5,}\d+\.\d{9} seconds\n\n$/);
+    assert.deepEqual(await bvirsh(dir, ['cpu-stats', 'stats', '--start', '3']), { code: 1, stdout: '\n', stderr: 'error: Start CPU 3 is out of range (min: 0, max: 0)\n' });
+    assert.match((await bvirsh(dir, ['vcpuinfo', 'stats'])).stdout, /^VCPU:\s+0\nCPU:\s+-1\nState:\s+running\nCPU time:\s+\d+\.\ds\nCPU Affinity:\s+y+\n\n$/);
+    assert.deepEqual(await bvirsh(dir, ['domtime', 'stats', '--time', '1000000000']), { code: 0, stdout: '\n', stderr: '' });
+    const t = Number(/^Time: (\d+)\n$/.exec((await bvirsh(dir, ['domtime', 'stats'])).stdout)?.[1]);
+    assert.ok(t >= 1000000000 && t < 1000000000 + 120, `the RTC reads back what was set (plus the seconds since): ${t}`);
+    assert.deepEqual(await bvirsh(dir, ['domtime', 'stats', '--time', '5', '--now']), { code: 1, stdout: '', stderr: 'error: Options --time and --now are mutually exclusive\n' });
+    const nmis = async () => withConn(dir, async () => {
+      const vmm = await import('../../src/core/vmm');
+      const h = await vmm.openVM('stats', { simRoot: dir });
+      try { return (await h.stats(0)).get(vmm.STAT.NMIS) ?? 0n; } finally { h.close(); }
+    });
+    const before = await nmis();
+    assert.deepEqual(await bvirsh(dir, ['inject-nmi', 'stats']), { code: 0, stdout: '\n', stderr: '' });
+    await until('the NMI delivered', async () => (await nmis()) === before + 1n || undefined);
+    assert.deepEqual(await bvirsh(dir, ['maxvcpus']), { code: 0, stdout: '16\n\n', stderr: '' });
+    const info = (await bvirsh(dir, ['conn-info'])).stdout;
+    assert.match(info, new RegExp(`^URI:\\s+sim://${dir}\\nType:\\s+bhyve \\(simulated\\)\\n`));
+    assert.match(info, /\nAlive:\s+yes\nSecure:\s+yes\nEncrypted:\s+no\nRead-only:\s+no\n/);
+    assert.match((await bvirsh(dir, ['version'])).stdout, /\nRunning hypervisor: bhyve \(simulated\) /);
+    assert.equal((await bvirsh(dir, ['destroy', 'stats'])).code, 0);
+    assert.deepEqual(await bvirsh(dir, ['dommemstat', 'stats']), { code: 1, stdout: '\n', stderr: "error: Failed to get memory statistics for domain stats\nerror: Requested operation is not valid: domain is not running\n" });
+  });
+
+  it('stale state after a power loss (supervisor and bhyve killed, VM and console socket left) never blocks a start', async () => {
+    const serial = "\n    <serial type='nmdm'><source master='/dev/nmdm-staleA' slave='/dev/nmdm-staleB'/><target port='0'/></serial>";
+    const { dir, xml } = fixture('stale', '', '', serial);
+    await define(dir, xml);
+    await start(dir, 'stale');
+    const st = JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/stale.json'), 'utf8')) as { monitor_pid: number; bhyve_pid: number };
+    await until('console socket', () => existsSync(join(dir, 'dev/nmdm-staleB')) || undefined);
+    process.kill(st.monitor_pid, 'SIGKILL');
+    process.kill(st.bhyve_pid, 'SIGKILL');
+    await until('both gone', () => ourProcesses(dir).length === 0 || undefined);
+    assert.ok(existsSync(join(dir, 'dev/vmm/stale')), 'the kernel VM outlives bhyve');
+    assert.equal((await bvirsh(dir, ['list', '--all'])).stdout, ' Id   Name    State\n------------------------\n -    stale   shut off\n\n');
+    assert.equal(existsSync(join(dir, 'dev/vmm/stale')), false, 'the stale VM was destroyed');
+    assert.deepEqual(await bvirsh(dir, ['start', 'stale']), { code: 0, stdout: "Domain 'stale' started\n\n", stderr: '' });
+    assert.equal(bhyvesOf(dir, 'stale').length, 1);
+    assert.equal((await bvirsh(dir, ['destroy', 'stale'])).code, 0);
+  });
+
+  it('without -c, where /dev/vmm is absent, the default URI is sim:///default under XDG_STATE_HOME', async function () {
+    if (existsSync('/dev/vmm')) this.skip(); // a real bhyve host: the default is bhyve:///system
+    const state = mkdtempSync(join(tmpdir(), 'bvirsh-xdg-'));
+    tmpRoots.push(state);
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: state };
+    delete env.BVIRSH_DEFAULT_URI;
+    delete env.LIBVIRT_DEFAULT_URI;
+    const r = spawnSync(process.execPath, [RUN, 'uri'], { env, encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, 'sim:///default\n\n', '']);
+    const l = spawnSync(process.execPath, [RUN, 'list', '--all'], { env, encoding: 'utf8' });
+    assert.equal(l.status, 0, l.stderr);
+    assert.ok(existsSync(join(state, 'bvirsh/sim/default/usr/local/etc/bvirsh/domains')), 'the simulated host was made there');
+  });
+
+  it('define --interactive asks on a terminal, makes the sparse image and defines the guest; refuses without a TTY', async function () {
+    if (!hasScript()) this.skip();
+    const { dir } = fixture('unused');
+    assert.deepEqual(await bvirsh(dir, ['define', '--interactive']), {
+      code: 1, stdout: '\n', stderr: 'error: define --interactive needs a terminal (stdin and stdout must be a TTY); give an XML file instead\n',
+    });
+    const img = join(dir, 'guided.img');
+    const pty = new Pty(`${process.execPath} ${RUN} -c sim://${dir} define --interactive`, process.env);
+    try {
+      const answer = async (prompt: string, keys: string) => { await pty.waitFor(prompt); pty.type(keys); };
+      await answer('Guest name', 'guided1\r');
+      await answer('Memory (MiB)', '\x7f\x7f\x7f\x7f512\r');
+      await answer('vCPUs', '\x7f2\r');
+      await answer('Boot loader', '\r'); // UEFI
+      await answer('Disk', '\r'); // a new sparse image
+      await answer('Path of the new image', `\x15${img}\r`);
+      await answer('Size (GiB)', '\x7f\x7f1\r');
+      await answer('Install ISO', '\r');
+      await answer('Bridge for the network interface', '\r'); // bridge0
+      await pty.waitFor(`Domain 'guided1' defined: ${join(dir, 'usr/local/etc/bvirsh/domains/guided1.xml')}\nDisk image created: ${img}\n`);
+      assert.equal(await pty.exited, 0);
+    } finally { pty.kill(); }
+    assert.equal(statSync(img).size, 1024 ** 3);
+    const def = readFileSync(join(dir, 'usr/local/etc/bvirsh/domains/guided1.xml'), 'utf8');
+    assert.match(def, /<memory unit='KiB'>524288<\/memory>/);
+    assert.match(def, /<vcpu placement='static'>2<\/vcpu>/);
+    assert.match(def, /<source bridge='bridge0'\/>/);
+    assert.match(def, new RegExp(`<source file='${img}'/>`));
+  });
+});
