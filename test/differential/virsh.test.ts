@@ -75,7 +75,12 @@ const COMMON = [
     const { join } = await import('node:path');
     writeFileSync(join(dir, 'nodex.xml'), '<nodex/>\n');
     writeFileSync(join(dir, 'badnode.xml'), '<node\n');
-    const uris = [`test://${join(dir, 'missing.xml')}`, `test://${join(dir, 'nodex.xml')}`, `test://${join(dir, 'badnode.xml')}`, 'test:///'];
+    const dom = (name: string, n: number): string =>
+      `<domain type='test'><name>${name}</name><uuid>00000000-0000-0000-0000-00000000000${n}</uuid><memory>1024</memory><os><type>hvm</type></os></domain>`;
+    writeFileSync(join(dir, 'dupuuid-node.xml'), `<node>${dom('a', 1)}${dom('b', 1)}</node>`);
+    writeFileSync(join(dir, 'dupname-node.xml'), `<node>${dom('a', 1)}${dom('a', 2)}</node>`);
+    const uris = [`test://${join(dir, 'missing.xml')}`, `test://${join(dir, 'nodex.xml')}`, `test://${join(dir, 'badnode.xml')}`, 'test:///',
+      `test://${join(dir, 'dupuuid-node.xml')}`, `test://${join(dir, 'dupname-node.xml')}`];
     for (const uri of uris) same(await runBin(uri, ['list'], dir), await runVirsh(uri, 'list', dir), `list on ${uri}`);
   });
 

@@ -21,7 +21,7 @@ import { readOnlyError, VirError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
-import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
+import { defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
 const TEST_GUEST_TIME = 627319920;
@@ -54,14 +54,15 @@ export class TestDriverState {
   private nextId = 1;
   refs = 0;
 
-  constructor(node: ReturnType<typeof defaultNode>) {
+  constructor(node: TestNode) {
     this.info = node.info;
     this.cells = node.cells;
     for (const x of node.domains) {
       const def = parseTestDomain(x);
-      if (this.names.has(def.name)) {
-        throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor',
-          { detail: `operation failed: domain '${def.name}' already exists with uuid ${this.byName(def.name)!.def.uuid}` });
+      try {
+        this.checkClash(def, false);
+      } catch (e) {
+        throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: (e as Error).message });
       }
       const obj = this.newObj(def, !def.ns.transient);
       obj.managedSave = def.ns.hasManagedSave;
@@ -88,6 +89,7 @@ export class TestDriverState {
     this.names.set(obj.def.name, obj);
     this.uuids.set(obj.def.uuid, obj);
   }
+
   byID(id: number): DomainObj | undefined { return this.domains.find((d) => d.id === id && d.id >= 0); }
 
   startState(obj: DomainObj, reason: string): void {
