@@ -92,7 +92,8 @@ const COMMON = [
       }
     };
     it('test:///default', () => check('test:///default', [...COMMON, ...perDomain(['test']), 'domname 1', 'domid 1',
-      'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
+      'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'domname 6695EB01-F6A4-8304-79AA-97F2502E193F',
+      'domname 6695eb01f6a4830479aa97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
       'vcpucount test --live', 'vcpucount test --current', 'vcpucount test --current --live', 'vcpucount test --config --current',
       'version --daemon', 'dommemstat test --period -1', 'dommemstat test --period x', 'dommemstat test --period 99999999999', 'dumpxml test --update-cpu', 'dumpxml test --migratable', 'dumpxml test --security-info',
       'domblklist test --inactive', 'domiflist test --inactive', 'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));

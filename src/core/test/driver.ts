@@ -82,7 +82,12 @@ export class TestDriverState {
   }
 
   byName(name: string): DomainObj | undefined { return this.names.get(name); }
-  byUUID(uuid: string): DomainObj | undefined { return this.uuids.get(uuid.toLowerCase()); }
+  /** UUIDs are accepted with or without dashes, in either case */
+  byUUID(uuid: string): DomainObj | undefined {
+    const h = uuid.replace(/-/g, '').toLowerCase();
+    if (h.length !== 32) return undefined;
+    return this.uuids.get(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+  }
 
   private insert(obj: DomainObj): void {
     this.domains.push(obj);
