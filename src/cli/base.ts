@@ -153,7 +153,8 @@ export abstract class BaseCommand extends Command {
     if (by.id && /^\d+$/.test(key)) {
       try { return await conn.lookupByID(Number(key)); } catch { /* fall through */ }
     }
-    if (by.uuid && /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(key)) {
+    // virsh tries a UUID only in its 36-character form
+    if (by.uuid && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key)) {
       try { return await conn.lookupByUUIDString(key); } catch { /* fall through */ }
     }
     if (!by.name) throw new VirError('VIR_ERR_NO_DOMAIN', `failed to get domain '${key}'`);

@@ -166,6 +166,9 @@ ${[0, 2, 4, 6, 7].map((n) => `  <domain type='test' ${ns}><name>st${n}</name><uu
 `);
   writeFileSync(join(dir, 'bad.xml'), "<domain type='test'>\n  <name>bad</name>\n");
   writeFileSync(join(dir, 'empty.xml'), '');
+  writeFileSync(join(dir, 'extra.xml'), "<domain type='test'><name>a</name></domain><b/>");
+  writeFileSync(join(dir, 'entity.xml'), "<domain type='test'>\n  <name>a&bogus;</name>\n</domain>\n");
+  writeFileSync(join(dir, 'dupattr.xml'), "<domain type='test' x='1' x='2'><name>a</name></domain>\n");
   mkdirSync(join(dir, 'adir'));
   // over virsh's 10 MiB limit for an XML file
   writeFileSync(join(dir, 'huge.xml'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));

@@ -33,7 +33,8 @@ const COMMON = [
   'list --title --all', 'list --table --name', 'list --table --uuid',
   'nodeinfo', 'hostname', 'uri', 'version', 'capabilities', 'maxvcpus', 'maxvcpus --type test',
   'dominfo nosuch', 'dominfo', 'domstate', 'dumpxml', 'dominfo --domain', 'list --foo',
-  'define', 'define missing.xml', 'define bad.xml', 'define adir', 'define empty.xml', 'define huge.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
+  'define', 'define missing.xml', 'define bad.xml', 'define adir', 'define empty.xml', 'define huge.xml',
+  'define extra.xml', 'define entity.xml', 'define dupattr.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
   'list extra', 'nodeinfo extra', 'hostname --foo', 'list --all --all', 'list -x', 'dominfo test --domain test',
   'dominfo test --foo=3', 'domstate test --reason --reason', 'vcpucount test --maximum --active', 'vcpucount test --live --config',
   'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',
@@ -74,7 +75,12 @@ const COMMON = [
     const { join } = await import('node:path');
     writeFileSync(join(dir, 'nodex.xml'), '<nodex/>\n');
     writeFileSync(join(dir, 'badnode.xml'), '<node\n');
-    const uris = [`test://${join(dir, 'missing.xml')}`, `test://${join(dir, 'nodex.xml')}`, `test://${join(dir, 'badnode.xml')}`, 'test:///'];
+    const dom = (name: string, n: number): string =>
+      `<domain type='test'><name>${name}</name><uuid>00000000-0000-0000-0000-00000000000${n}</uuid><memory>1024</memory><os><type>hvm</type></os></domain>`;
+    writeFileSync(join(dir, 'dupuuid-node.xml'), `<node>${dom('a', 1)}${dom('b', 1)}</node>`);
+    writeFileSync(join(dir, 'dupname-node.xml'), `<node>${dom('a', 1)}${dom('a', 2)}</node>`);
+    const uris = [`test://${join(dir, 'missing.xml')}`, `test://${join(dir, 'nodex.xml')}`, `test://${join(dir, 'badnode.xml')}`, 'test:///',
+      `test://${join(dir, 'dupuuid-node.xml')}`, `test://${join(dir, 'dupname-node.xml')}`];
     for (const uri of uris) same(await runBin(uri, ['list'], dir), await runVirsh(uri, 'list', dir), `list on ${uri}`);
   });
 
@@ -86,7 +92,8 @@ const COMMON = [
       }
     };
     it('test:///default', () => check('test:///default', [...COMMON, ...perDomain(['test']), 'domname 1', 'domid 1',
-      'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
+      'domname test', 'dominfo 1', 'dominfo 6695eb01-f6a4-8304-79aa-97f2502e193f', 'domname 6695EB01-F6A4-8304-79AA-97F2502E193F',
+      'domname 6695eb01f6a4830479aa97f2502e193f', 'dominfo test --foo', 'dominfo test extra',
       'vcpucount test --live', 'vcpucount test --current', 'vcpucount test --current --live', 'vcpucount test --config --current',
       'version --daemon', 'dommemstat test --period -1', 'dommemstat test --period x', 'dommemstat test --period 99999999999', 'dumpxml test --update-cpu', 'dumpxml test --migratable', 'dumpxml test --security-info',
       'domblklist test --inactive', 'domiflist test --inactive', 'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));

@@ -21,5 +21,8 @@ describe('test driver XML', () => {
   it('reports malformed documents as libxml2 words them', () => {
     assert.throws(() => parseXML('', '(t)'), { message: '(t):1: Document is empty\n(null)\n^' });
     assert.throws(() => parseXML('<a><b></a>', '(t)'), { message: '(t):1: Opening and ending tag mismatch: b line 1 and a\n<a><b></a>\n----------^' });
+    assert.throws(() => parseXML('<a/><b/>', '(t)'), { message: '(t):1: Extra content at the end of the document\n<a/><b/>\n----^' });
+    assert.throws(() => parseXML('<a>\n&x;</a>', '(t)'), { message: "(t):2: Entity 'x' not defined\n&x;</a>\n---^" });
+    assert.throws(() => parseXML("<a k='1' k='2'/>", '(t)'), { message: "(t):1: Attribute k redefined\n<a k='1' k='2'/>\n--------------^" });
   });
 });

@@ -22,7 +22,7 @@ import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
 import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
-import { defaultNode, loadNodeFile, maxCpus, type TestCell } from './node';
+import { defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
 const TEST_GUEST_TIME = 627319920;
@@ -55,14 +55,15 @@ export class TestDriverState {
   private nextId = 1;
   refs = 0;
 
-  constructor(node: ReturnType<typeof defaultNode>) {
+  constructor(node: TestNode) {
     this.info = node.info;
     this.cells = node.cells;
     for (const x of node.domains) {
       const def = parseTestDomain(x);
-      if (this.names.has(def.name)) {
-        throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor',
-          { detail: `operation failed: domain '${def.name}' already exists with uuid ${this.byName(def.name)!.def.uuid}` });
+      try {
+        this.checkClash(def, false);
+      } catch (e) {
+        throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: (e as Error).message });
       }
       const obj = this.newObj(def, !def.ns.transient);
       obj.managedSave = def.ns.hasManagedSave;
@@ -82,13 +83,19 @@ export class TestDriverState {
   }
 
   byName(name: string): DomainObj | undefined { return this.names.get(name); }
-  byUUID(uuid: string): DomainObj | undefined { return this.uuids.get(uuid.toLowerCase()); }
+  /** UUIDs are accepted with or without dashes, in either case */
+  byUUID(uuid: string): DomainObj | undefined {
+    const h = uuid.replace(/-/g, '').toLowerCase();
+    if (h.length !== 32) return undefined;
+    return this.uuids.get(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+  }
 
   private insert(obj: DomainObj): void {
     this.domains.push(obj);
     this.names.set(obj.def.name, obj);
     this.uuids.set(obj.def.uuid, obj);
   }
+
   byID(id: number): DomainObj | undefined { return this.domains.find((d) => d.id === id && d.id >= 0); }
 
   startState(obj: DomainObj, reason: string): void {

@@ -64,7 +64,11 @@ export function parseXML(xml: string, docName: string): XNode {
     throw new VirError('VIR_ERR_XML_ERROR', `XML error: ${docName}: DOCTYPE and entity declarations are not allowed`);
   }
   const wellFormed = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (wellFormed !== true) throw libxmlStyleError(xml, docName, wellFormed.err);
+  if (wellFormed !== true) {
+    if (/is repeated/.test(wellFormed.err.msg)) checkLikeLibxml(xml, docName);
+    throw libxmlStyleError(xml, docName, wellFormed.err);
+  }
+  checkLikeLibxml(xml, docName);
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,
@@ -106,6 +110,50 @@ function convert(list: unknown[]): XNode[] {
     }
   }
   return out;
+}
+
+/** A libxml2-style error at a character offset of the document. */
+function errorAt(xml: string, docName: string, offset: number, msg: string): VirError {
+  const before = xml.slice(0, offset);
+  const line = before.split('\n').length;
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const lineEnd = xml.indexOf('\n', offset);
+  const context = xml.slice(lineStart, lineEnd < 0 ? xml.length : lineEnd);
+  return new VirError('VIR_ERR_XML_DETAIL', `${docName}:${line}: ${msg}\n${context}\n${'-'.repeat(offset - lineStart)}^`);
+}
+
+const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
+const PREDEFINED = new Set(['lt', 'gt', 'amp', 'apos', 'quot']);
+
+/**
+ * What fast-xml-parser's validator lets through but libxml2 refuses, in
+ * libxml2's words: content after the root element, undefined entities,
+ * an attribute given twice.
+ */
+function checkLikeLibxml(xml: string, docName: string): void {
+  let depth = 0;
+  let rootEnd = -1;
+  MARKUP.lastIndex = 0;
+  for (let m = MARKUP.exec(xml); m; m = MARKUP.exec(xml)) {
+    if (m[2] === undefined) continue; // comment, CDATA, processing instruction
+    if (rootEnd >= 0) throw errorAt(xml, docName, m.index, 'Extra content at the end of the document');
+    const seen = new Set<string>();
+    const attrRe = /([^\s=]+)\s*=\s*("[^"]*"|'[^']*')/g;
+    for (let a = attrRe.exec(m[3]); a; a = attrRe.exec(m[3])) {
+      if (seen.has(a[1])) {
+        const at = m.index + 1 + m[2].length + a.index + a[0].length;
+        throw errorAt(xml, docName, at, `Attribute ${a[1]} redefined`);
+      }
+      seen.add(a[1]);
+    }
+    if (m[1]) depth--;
+    else if (!m[4]) depth++;
+    if (depth === 0) rootEnd = m.index + m[0].length;
+  }
+  const ent = /&([A-Za-z_][\w.-]*);/g;
+  for (let e = ent.exec(xml); e; e = ent.exec(xml)) {
+    if (!PREDEFINED.has(e[1])) throw errorAt(xml, docName, e.index + e[0].length, `Entity '${e[1]}' not defined`);
+  }
 }
 
 /** libxml2's wording for the malformations people actually make. */
