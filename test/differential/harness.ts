@@ -11,7 +11,7 @@
  *   command to the next exactly as in `virsh 'a; b'`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, type Result } from '../helpers/cli';
@@ -165,6 +165,10 @@ ${[0, 2, 4, 6, 7].map((n) => `  <domain type='test' ${ns}><name>st${n}</name><uu
 </domain>
 `);
   writeFileSync(join(dir, 'bad.xml'), "<domain type='test'>\n  <name>bad</name>\n");
+  writeFileSync(join(dir, 'empty.xml'), '');
+  mkdirSync(join(dir, 'adir'));
+  // over virsh's 10 MiB limit for an XML file
+  writeFileSync(join(dir, 'huge.xml'), Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
   writeFileSync(join(dir, 'mismatch.xml'), "<domain type='test'><name>a</name></domian>\n");
   writeFileSync(join(dir, 'noname.xml'), "<domain type='test'><memory>1024</memory><os><type>hvm</type></os></domain>\n");
   writeFileSync(join(dir, 'clash.xml'), "<domain type='test'><name>test</name><uuid>66666666-2222-3333-4444-555555555555</uuid><memory>1024</memory><os><type>hvm</type></os></domain>\n");

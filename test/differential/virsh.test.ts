@@ -33,7 +33,7 @@ const COMMON = [
   'list --title --all', 'list --table --name', 'list --table --uuid',
   'nodeinfo', 'hostname', 'uri', 'version', 'capabilities', 'maxvcpus', 'maxvcpus --type test',
   'dominfo nosuch', 'dominfo', 'domstate', 'dumpxml', 'dominfo --domain', 'list --foo',
-  'define', 'define missing.xml', 'define bad.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
+  'define', 'define missing.xml', 'define bad.xml', 'define adir', 'define empty.xml', 'define huge.xml', 'define mismatch.xml', 'define noname.xml', 'create missing.xml',
   'list extra', 'nodeinfo extra', 'hostname --foo', 'list --all --all', 'list -x', 'dominfo test --domain test',
   'dominfo test --foo=3', 'domstate test --reason --reason', 'vcpucount test --maximum --active', 'vcpucount test --live --config',
   'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',

@@ -64,6 +64,10 @@ const NET_ORDER = ['mac', 'source', 'virtualport', 'ip', 'route', 'script', 'bac
 const OS_ORDER = ['type', 'firmware', 'loader', 'nvram', 'kernel', 'initrd', 'cmdline', 'dtb', 'acpi', 'init',
   'initarg', 'initenv', 'initdir', 'inituser', 'initgroup', 'boot', 'bootmenu', 'smbios', 'bios'];
 
+/** what libvirt 9.0 accepts for <disk type> and <target bus> */
+const DISK_TYPES = ['block', 'file', 'dir', 'network', 'volume', 'nvme', 'vhostuser', 'vhostvdpa'];
+const DISK_BUSES = ['ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'];
+
 const LIFECYCLE = new Set(['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart']);
 
 const TEST_NS = 'http://libvirt.org/schemas/domain/test/1.0';
@@ -148,7 +152,16 @@ function canonDisk(d: XNode, controllers: Map<string, Set<number>>): TestDisk {
   }
   const perController: Record<string, [number, number]> = { ide: [2, 2], sata: [1, 6], scsi: [1, 7], fdc: [1, 2] };
   const layout = perController[bus];
-  if (layout && !child(d, 'address')) {
+  const given = child(d, 'address');
+  if (layout && given && attr(given, 'type') === 'drive') {
+    // an explicit drive address still needs its controller
+    const ctl = Number(attr(given, 'controller') ?? 0);
+    given.attrs = [['type', 'drive'], ['controller', String(ctl)], ['bus', attr(given, 'bus') ?? '0'],
+      ['target', attr(given, 'target') ?? '0'], ['unit', attr(given, 'unit') ?? '0']];
+    if (!controllers.has(bus)) controllers.set(bus, new Set());
+    controllers.get(bus)!.add(ctl);
+  }
+  if (layout && !given) {
     const idx = diskIndex(dev);
     if (idx >= 0) {
       const [buses, units] = layout;
@@ -162,6 +175,8 @@ function canonDisk(d: XNode, controllers: Map<string, Set<number>>): TestDisk {
     }
   }
   for (const a of children(d, 'address')) normAddress(a);
+  // a CD-ROM or floppy… CD-ROMs are always read-only
+  if (device === 'cdrom' && !child(d, 'readonly')) d.children.push(el('readonly'));
   d.children = sortBy(d.children, DISK_ORDER, false);
   const src = child(d, 'source');
   const source = attr(src, 'file') ?? attr(src, 'dev') ?? attr(src, 'dir') ?? attr(src, 'name') ?? attr(src, 'volume') ?? '-';
@@ -201,6 +216,7 @@ function canonNet(n: XNode, usedNames: Set<string>): TestNet {
   }
   usedNames.add(ifname);
   for (const a of children(n, 'address')) normAddress(a);
+  for (const ip of children(n, 'ip')) ip.attrs = orderAttrs(ip.attrs, ['address', 'family', 'prefix', 'peer']);
   n.children = sortBy(n.children, NET_ORDER, false);
   const source = attr(src, 'network') ?? attr(src, 'bridge') ?? attr(src, 'dev') ?? attr(src, 'path') ?? '-';
   return { name: ifname, type, source, model: attr(child(n, 'model'), 'type') ?? '-', mac };
@@ -242,8 +258,11 @@ function canonGraphics(g: XNode): void {
   if (attr(g, 'type') === 'vnc') {
     const port = attr(g, 'port');
     const auto = attr(g, 'autoport') ?? (port === undefined || port === '-1' ? 'yes' : 'no');
-    const listen = attr(g, 'listen');
-    const rest = g.attrs.filter(([k]) => !['type', 'port', 'autoport', 'listen'].includes(k));
+    // the first <listen type='address'> also shows as the listen attribute
+    const listen = attr(g, 'listen') ?? attr(children(g, 'listen').find((l) => attr(l, 'type') === 'address'), 'address');
+    // attributes libvirt's test driver does not know (bhyve's wait=) are dropped
+    const known = ['websocket', 'passwd', 'keymap', 'sharePolicy', 'passwdValidTo', 'connected'];
+    const rest = g.attrs.filter(([k]) => known.includes(k));
     g.attrs = [['type', 'vnc'], ['port', auto === 'yes' ? '-1' : port ?? '-1'], ['autoport', auto]];
     if (listen !== undefined) g.attrs.push(['listen', listen]);
     g.attrs.push(...rest);
@@ -252,12 +271,86 @@ function canonGraphics(g: XNode): void {
 }
 
 function canonVideo(v: XNode, first: boolean): void {
+  // vgaconf='io' is the default, which libvirt does not write out
+  v.children = v.children.filter((c) => !(c.name === 'driver' && c.attrs.length === 1 && attr(c, 'vgaconf') === 'io'));
   let m = child(v, 'model');
   if (!m) { m = el('model', [['type', 'cirrus']]); v.children.unshift(m); }
   const type = attr(m, 'type') ?? 'cirrus';
   if (['vga', 'cirrus', 'vmvga', 'qxl'].includes(type) && !attr(m, 'vram')) setAttr(m, 'vram', '16384');
   if (!attr(m, 'heads') && type !== 'none') setAttr(m, 'heads', '1');
   if (first && !attr(m, 'primary')) setAttr(m, 'primary', 'yes');
+}
+
+function orderAttrs(attrs: Array<[string, string]>, order: string[]): Array<[string, string]> {
+  const rank = (k: string): number => (order.includes(k) ? order.indexOf(k) : order.length);
+  return attrs.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a[0]) - rank(y.a[0]) || x.i - y.i).map((x) => x.a);
+}
+
+function markDoubleQuoted(n: XNode): void {
+  n.doubleQuoted = true;
+  n.children.forEach(markDoubleQuoted);
+}
+
+/** libvirt keeps disks grouped by bus, in target order within a bus (virDomainDiskInsert). */
+function orderDisks(devs: XNode[]): XNode[] {
+  const disks: XNode[] = [];
+  for (const d of devs.filter((x) => x.name === 'disk')) {
+    const bus = attr(child(d, 'target'), 'bus') ?? '';
+    const idx = diskIndex(attr(child(d, 'target'), 'dev') ?? '');
+    let at = -1;
+    for (let i = disks.length - 1; i >= 0; i--) {
+      const t = child(disks[i], 'target');
+      if ((attr(t, 'bus') ?? '') !== bus) continue;
+      if (diskIndex(attr(t, 'dev') ?? '') > idx) at = i;
+      else if (at === -1) { at = i + 1; break; }
+    }
+    if (at === -1) disks.push(d); else disks.splice(at, 0, d);
+  }
+  let k = 0;
+  return devs.map((x) => (x.name === 'disk' ? disks[k++] : x));
+}
+
+/** CPU list syntax ("1-4,^2") → libvirt's canonical ranges ("1,3-4"). */
+function canonCpuset(text: string): string {
+  const on = new Set<number>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const neg = part.startsWith('^');
+    const m = /^(\d+)(?:-(\d+))?$/.exec(neg ? part.slice(1) : part);
+    if (!m) throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: Failed to parse bitmap '${text}'`);
+    for (let i = Number(m[1]); i <= Number(m[2] ?? m[1]); i++) { if (neg) on.delete(i); else on.add(i); }
+  }
+  const sorted = [...on].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    out.push(j > i ? `${sorted[i]}-${sorted[j]}` : `${sorted[i]}`);
+    i = j;
+  }
+  return out.join(',');
+}
+
+function canonCputune(n: XNode): XNode {
+  for (const c of n.children) {
+    const cs = attr(c, 'cpuset');
+    if (cs !== undefined) setAttr(c, 'cpuset', canonCpuset(cs));
+  }
+  return n;
+}
+
+const MEMTUNE_ORDER = ['hard_limit', 'soft_limit', 'min_guarantee', 'swap_hard_limit'];
+
+function canonMemtune(n: XNode): XNode {
+  const kids = n.children.filter((c) => MEMTUNE_ORDER.includes(c.name))
+    .map((c) => el(c.name, [['unit', 'KiB']], [], String(scaledKiB(c, `memtune/${c.name}`))));
+  return el('memtune', [], sortBy(kids, MEMTUNE_ORDER, true));
+}
+
+function canonBlkiotune(n: XNode): XNode {
+  for (const d of children(n, 'device')) {
+    d.children = sortBy(d.children, ['path', 'weight', 'read_iops_sec', 'write_iops_sec', 'read_bytes_sec', 'write_bytes_sec'], false);
+  }
+  return n;
 }
 
 export interface ParseOptions {
@@ -331,8 +424,17 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
 
   // devices whose absence of detail libvirt rejects (checked now: the rest is built on demand)
   for (const d of child(root, 'devices')?.children ?? []) {
-    if (d.name === 'disk' && !attr(child(d, 'target'), 'dev')) {
-      throw new VirError('VIR_ERR_XML_ERROR', 'XML error: missing target information for device');
+    if (d.name === 'disk') {
+      const type = attr(d, 'type');
+      if (type !== undefined && !DISK_TYPES.includes(type)) {
+        throw new VirError('VIR_ERR_XML_ERROR', `XML error: Invalid value for attribute 'type' in element 'disk': '${type}'.`);
+      }
+      const target = child(d, 'target');
+      if (!attr(target, 'dev')) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: missing target information for device');
+      const bus = attr(target, 'bus');
+      if (bus !== undefined && !DISK_BUSES.includes(bus)) {
+        throw new VirError('VIR_ERR_XML_ERROR', `XML error: Invalid value for attribute 'bus' in element 'target': '${bus}'.`);
+      }
     }
     if (d.name === 'interface' && !attr(d, 'type')) {
       throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: missing type attribute for network device');
@@ -374,13 +476,15 @@ function buildCanonical(root: XNode, sc: Scalars): Canonical {
   top.push(el('uuid', [], [], uuid));
   for (const k of ['genid', 'title', 'description', 'metadata', 'maxMemory']) {
     const n = child(root, k);
+    // metadata is kept as foreign XML, which libvirt writes with double quotes
+    if (n && k === 'metadata') n.children.forEach(markDoubleQuoted);
     if (n) top.push(n);
   }
   top.push(el('memory', [['unit', 'KiB']], [], String(memory)));
   top.push(el('currentMemory', [['unit', 'KiB']], [], String(currentMemory)));
   for (const k of ['blkiotune', 'memtune', 'memoryBacking']) {
     const n = child(root, k);
-    if (n) top.push(n);
+    if (n) top.push(k === 'memtune' ? canonMemtune(n) : k === 'blkiotune' ? canonBlkiotune(n) : n);
   }
   const vAttrs: Array<[string, string]> = [['placement', attr(vcpuNode, 'placement') ?? 'static']];
   const cpuset = attr(vcpuNode, 'cpuset');
@@ -389,7 +493,8 @@ function buildCanonical(root: XNode, sc: Scalars): Canonical {
   top.push(el('vcpu', vAttrs, [], String(maxVcpus)));
   for (const k of ['iothreads', 'cputune', 'numatune', 'resource', 'sysinfo', 'bootloader', 'bootloader_args']) {
     const n = child(root, k);
-    if (n) top.push(n);
+    // arguments without a bootloader mean nothing to libvirt: dropped
+    if (n && (k !== 'bootloader_args' || child(root, 'bootloader'))) top.push(k === 'cputune' ? canonCputune(n) : n);
   }
   // automatic vCPU placement implies automatic memory placement
   if (vAttrs[0][1] === 'auto' && !child(root, 'numatune')) {
@@ -403,8 +508,14 @@ function buildCanonical(root: XNode, sc: Scalars): Canonical {
   osKids.unshift(el('type', typeAttrs, [], osType));
   // libvirt boots from the first disk unless <os> or a device says otherwise
   const deviceBoot = (child(root, 'devices')?.children ?? []).some((d) => !!child(d, 'boot'));
-  if (!osKids.some((c) => c.name === 'boot') && !deviceBoot && osType === 'hvm') osKids.push(el('boot', [['dev', 'hd']]));
-  top.push(el('os', os.attrs, sortBy(osKids, OS_ORDER, true)));
+  if (deviceBoot && osKids.some((c) => c.name === 'boot')) {
+    throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', 'unsupported configuration: per-device boot elements cannot be used together with os/boot elements');
+  }
+  if (!osKids.some((c) => c.name === 'boot') && !deviceBoot && !child(root, 'bootloader') && osType === 'hvm') {
+    osKids.push(el('boot', [['dev', 'hd']]));
+  }
+  top.push(el('os', os.attrs, sortBy(osKids.filter((c) => !(c.name === 'nvram' && c.attrs.length === 0 && !c.text && c.children.length === 0)),
+    OS_ORDER, true)));
 
   const features = child(root, 'features');
   if (features) top.push(el('features', features.attrs, sortBy(features.children, FEATURE_ORDER, false)));
@@ -436,8 +547,18 @@ function buildCanonical(root: XNode, sc: Scalars): Canonical {
   const usedIf = new Set(devIn.filter((d) => d.name === 'interface').map((d) => attr(child(d, 'target'), 'dev'))
     .filter((x): x is string => !!x && !/^(vnet|vif|macvtap|macvlan)/.test(x)));
   let devs = devIn.filter((d) => DEVICE_ORDER.includes(d.name));
+  devs = orderDisks(devs);
   for (const d of devs) {
     if (d.name === 'disk') disks.push(canonDisk(d, controllers));
+    else if (d.name === 'filesystem') {
+      d.attrs = [['type', attr(d, 'type') ?? 'mount'], ['accessmode', attr(d, 'accessmode') ?? 'passthrough'],
+        ...d.attrs.filter(([k]) => k !== 'type' && k !== 'accessmode')];
+    } else if (d.name === 'rng') {
+      const b = child(d, 'backend');
+      if (b && attr(b, 'model') === 'random' && !b.text) b.text = '/dev/random';
+    } else if (d.name === 'audio') {
+      d.attrs = orderAttrs(d.attrs, ['id', 'type']);
+    }
     else if (d.name === 'interface') nets.push(canonNet(d, usedIf));
     else if (d.name === 'graphics') canonGraphics(d);
     else if (d.name === 'hostdev' && attr(d, 'mode') === 'subsystem' && attr(d, 'type') === 'pci') {

@@ -17,6 +17,8 @@ export interface XNode {
   children: XNode[];
   /** text content (elements holding only text) */
   text?: string;
+  /** foreign XML (domain <metadata>) that libvirt writes with double-quoted attributes */
+  doubleQuoted?: boolean;
 }
 
 /** Largest XML document we accept (node files with 1000s of domains fit easily). */
@@ -120,7 +122,10 @@ function libxmlStyleError(xml: string, docName: string, err: { code: string; msg
     else context = lines[lines.length - 1];
     caret = context === null ? 0 : context.length;
   };
-  if (trimmed.length === 0 || !trimmed.startsWith('<')) {
+  if (xml.length === 0) {
+    msg = 'Document is empty';
+    line = 1; context = null; caret = 0;
+  } else if (trimmed.length === 0 || !trimmed.startsWith('<')) {
     msg = "Start tag expected, '<' not found";
     if (trimmed.length === 0) atEOF();
     else { line = 1; context = lines[0]; caret = 0; }
@@ -169,7 +174,7 @@ function escText(s: string): string {
  * as an open/close pair even when empty (`<devices>` … `</devices>`).
  */
 export function formatXML(n: XNode, indent = '', openEmpty: ReadonlySet<string> = new Set()): string {
-  const a = n.attrs.map(([k, v]) => ` ${k}='${escAttr(v)}'`).join('');
+  const a = n.attrs.map(([k, v]) => (n.doubleQuoted ? ` ${k}="${escAttr(v)}"` : ` ${k}='${escAttr(v)}'`)).join('');
   if (n.children.length === 0) {
     if (n.text !== undefined && n.text !== '') return `${indent}<${n.name}${a}>${escText(n.text)}</${n.name}>\n`;
     if (openEmpty.has(n.name)) return `${indent}<${n.name}${a}>\n${indent}</${n.name}>\n`;
@@ -182,5 +187,5 @@ export function formatXML(n: XNode, indent = '', openEmpty: ReadonlySet<string> 
 }
 
 export function cloneNode(n: XNode): XNode {
-  return { name: n.name, attrs: n.attrs.map(([k, v]) => [k, v]), children: n.children.map(cloneNode), text: n.text };
+  return { name: n.name, attrs: n.attrs.map(([k, v]) => [k, v]), children: n.children.map(cloneNode), text: n.text, doubleQuoted: n.doubleQuoted };
 }
