@@ -7,11 +7,13 @@
 'use strict';
 const path = require('node:path');
 const dist = path.join(__dirname, '..', 'dist');
+const bundle = path.join(dist, 'bvirsh.js');
 let cli;
 try {
-  cli = require(path.join(dist, 'bvirsh.js'));
+  cli = require(bundle);
 } catch (err) {
-  if (err.code !== 'MODULE_NOT_FOUND' || !String(err.message).includes('bvirsh.js')) throw err;
+  // Only a missing bundle falls back; a module missing inside it is an error.
+  if (err.code !== 'MODULE_NOT_FOUND' || !String(err.message).startsWith(`Cannot find module '${bundle}'`)) throw err;
   require(path.join(dist, 'src', 'cli', 'fast-require')).installFastRequire();
   cli = require(path.join(dist, 'src', 'cli', 'main'));
 }

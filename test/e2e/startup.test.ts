@@ -30,6 +30,11 @@ describe('start-up fast path', () => {
     });
   }
 
+  it('loads the CLI, the command and the core from the one bundle file', () => {
+    const own = loadedModules(['-c', 'test:///default', 'list', '--all']).filter((m) => !m.includes('/') || m.startsWith('dist/') || m.startsWith('bin/'));
+    assert.deepEqual(own.filter((m) => m.startsWith('dist/')), ['dist/bvirsh.js']);
+  });
+
   it('--help on a command needs no oclif either', () => {
     assert.deepEqual(loadedModules(['list', '--help']).filter((m) => m.startsWith('@oclif/')), []);
   });
