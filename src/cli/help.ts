@@ -16,15 +16,15 @@ export interface Group {
 /** virsh's groups for the commands bvirsh has (virsh 9.0 `help`). */
 const GROUPS: Group[] = [
   { title: 'Domain Management', keyword: 'domain', commands: [
-    'autostart', 'console', 'create', 'define', 'destroy', 'domid', 'domname', 'domuuid', 'domxml-from-native',
+    'autostart', 'console', 'cpu-stats', 'create', 'define', 'destroy', 'domid', 'domname', 'domuuid', 'domxml-from-native',
     'domxml-to-native', 'dumpxml', 'edit', 'reboot', 'reset', 'resume', 'shutdown', 'start', 'suspend', 'undefine',
     'vcpucount', 'vcpuinfo', 'setmem', 'setmaxmem', 'setvcpus', 'inject-nmi', 'send-key', 'managedsave',
-    'domrename', 'domdisplay', 'vncdisplay', 'ttyconsole', 'domhostname', 'domtime', 'qemu-agent-command'] },
+    'domrename', 'domdisplay', 'vncdisplay', 'ttyconsole', 'domhostname', 'qemu-agent-command'] },
   { title: 'Domain Monitoring', keyword: 'monitor', commands: [
     'domblkinfo', 'domblklist', 'domblkstat', 'domcontrol', 'domif-getlink', 'domifaddr', 'domiflist', 'domifstat',
     'dominfo', 'dommemstat', 'domstate', 'domstats', 'domtime', 'list'] },
   { title: 'Host and Hypervisor', keyword: 'host', commands: [
-    'capabilities', 'domcapabilities', 'freecell', 'hostname', 'maxvcpus', 'nodecpustats', 'nodeinfo',
+    'capabilities', 'cpu-models', 'domcapabilities', 'freecell', 'hostname', 'maxvcpus', 'nodecpustats', 'nodeinfo',
     'nodememstats', 'sysinfo', 'uri', 'version', 'conn-info'] },
   { title: 'Networking', keyword: 'network', commands: [] },
   { title: 'Storage Pool', keyword: 'pool', commands: [] },

@@ -88,7 +88,32 @@ export function manPage(): string {
     '.TP', '.B LIBVIRT_DEFAULT_URI', 'Used when BVIRSH_DEFAULT_URI is unset and its scheme is one bvirsh has.',
     '.TP', '.B BVIRSH_HISTORY', 'The interactive shell\'s history file.',
     '.TP', '.B EDITOR', 'The editor the edit command starts.');
+  out.push('.SH SUPERVISION',
+    roff('Each running guest has its own small supervisor, bvirsh-monitor, detached from the command that ' +
+      'started it. It holds the guest\'s lock for as long as it lives, builds every boot from the current ' +
+      'definition (so an edit applies at the next reboot), runs the loader and then bhyve, and maps bhyve\'s ' +
+      'exit status: 0 (reset) boots again; 1 (power off) and 2 (halt) follow <on_poweroff>; 3 (triple fault), ' +
+      '4 (error) and death by a signal are a crash and follow <on_crash>. After every stop it destroys the ' +
+      'kernel VM and the guest\'s taps.'),
+    '.PP',
+    roff('Crash loops: with <on_crash>destroy</on_crash> (the default) a crashed guest stops as ' +
+      '"shut off (crashed)". With restart, the monitor boots it again after a back-off delay of 1 s, ' +
+      'doubling after each crash (2 s, 4 s, ...) up to 60 s. A boot that ran longer than 60 s resets the ' +
+      'count. After 5 crashes in a row the monitor gives up, destroys the VM and leaves the guest ' +
+      '"shut off (crashed)". During a back-off wait domstate reports crashed, and shutdown or destroy end ' +
+      'the wait. BVIRSH_CRASH_BACKOFF_MS, BVIRSH_CRASH_MAX and BVIRSH_CRASH_WINDOW_S in the environment of ' +
+      'the starting command change these numbers. The guest\'s log records each crash and the decision.'),
+    '.PP',
+    roff('If the monitor itself dies, bhyve keeps running: the guest stays listed, and shutdown and destroy ' +
+      'still work. A dead monitor\'s lock is free, so stale state after a crash or power loss is recognised ' +
+      'and cleaned at the next start.'));
   out.push('.SH FILES',
+    '.TP', '.I /usr/local/etc/bvirsh/domains/NAME.xml', 'Persistent domain definitions.',
+    '.TP', '.I /usr/local/etc/bvirsh/autostart/NAME.xml', 'Guests started at boot by rc.d/bvirsh.',
+    '.TP', '.I /var/run/bvirsh/NAME.json, NAME.lock', 'Live state written by the supervisor; the lock it holds while alive.',
+    '.TP', '.I /var/lib/bvirsh/nvram/NAME_VARS.fd', 'Per-guest UEFI variables.',
+    '.TP', '.I /var/log/bvirsh/NAME.log', 'Supervisor and bhyve output.',
+    '.TP', '.I $XDG_STATE_HOME/bvirsh/sim/default', 'The same tree for the simulated host sim:///default.',
     '.TP', '.I $XDG_STATE_HOME/bvirsh/history', 'Interactive shell history (default ~/.local/state/bvirsh/history).');
   out.push('.SH EXIT STATUS',
     roff('0 on success, 1 when the command (or, with a command string, any of its commands) failed. ' +

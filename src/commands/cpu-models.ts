@@ -6,6 +6,7 @@ import { VirError } from '../core/errors';
 
 export default class CpuModels extends BaseCommand {
   static override summary = 'CPU models';
+  static libvirt = 'virConnectGetCPUModelNames';
   static override args = { arch: Args.string({ description: 'architecture' }) };
   static override flags = { arch: Flags.string({ description: 'architecture', helpValue: '<string>' }) };
 
