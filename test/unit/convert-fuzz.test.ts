@@ -19,21 +19,11 @@ import { applyBhyveDefaults } from '../../src/core/conf/postparse';
 import { VirError } from '../../src/core/errors';
 import { bhyveArgvProblems, loaderArgvProblems } from '../helpers/bhyve-allowlist';
 import { CORPUS_DIR } from '../conformance/corpus';
+import { prng } from '../helpers/prng';
 
 const SEED = Number(process.env.BVIRSH_FUZZ_SEED ?? 20261125);
 const N = Number(process.env.BVIRSH_FUZZ_N ?? 2000);
 
-/** mulberry32: small seeded PRNG */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BUILTIN_ARGS = [
   "bhyve -c 2 -m 1G -AHPuw -s 0,hostbridge -s 31,lpc -l com1,/dev/nmdm0A -l bootrom,/usr/local/share/uefi-firmware/BHYVE_UEFI.fd \\\n -s 3,virtio-net,tap0,mac=58:9c:fc:00:00:01 -s 4,ahci,hd:/vm/a.img,cd:/vm/b.iso -s 5,nvme,/vm/c.img,maxq=2 \\\n -s 29,fbuf,tcp=0.0.0.0:5900,w=1024,h=768,wait -s 30,xhci,tablet vm1",

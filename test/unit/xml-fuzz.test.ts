@@ -14,19 +14,12 @@ import { formatDomainXML } from '../../src/core/conf/xml-format';
 import { buildBhyveCommand } from '../../src/core/bhyve/command';
 import { VirError } from '../../src/core/errors';
 import { CORPUS_DIR, corpusPresent } from '../conformance/corpus';
+import { prng as rng } from '../helpers/prng';
 
 const BHYVE_OPTS = new Set(['-A', '-c', '-H', '-P', '-S', '-u', '-w', '-m', '-s', '-l', '-o', '-p', '-n', '-M']);
 const HOSTILE = ['', '-1', '0', '4294967296', '99999999999999999999', ',', 'a,b', '\n', '&#10;', '&#0;', '0x', 'x'.repeat(300),
   '/a/b,c', '../../etc/passwd', 'é', '&lt;tag&gt;', '1.5', ' 7 ', 'yes', 'no', 'sata', 'virtio', 'nvme', 'cdrom', 'pci', 'drive'];
 
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(x: string, rand: () => number): string {
   // replace one attribute value or text node with a hostile value

@@ -12,21 +12,13 @@ import { XMLValidator } from 'fast-xml-parser';
 import { readXMLTree } from '../../src/core/conf/xml-reader';
 import { VirError } from '../../src/core/errors';
 import { CORPUS_DIR, corpusPresent } from '../conformance/corpus';
+import { prng as rng } from '../helpers/prng';
 
 function readerAccepts(xml: string): boolean {
   try { readXMLTree(xml); return true; } catch (e) { assert.ok(e instanceof VirError, String(e)); return false; }
 }
 const validatorAccepts = (xml: string): boolean => XMLValidator.validate(xml, { allowBooleanAttributes: false }) === true;
 
-/** deterministic PRNG (mulberry32) so failures reproduce */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['<', '>', '/', '"', "'", '&', '&amp;', '&bogus;', '=', ' ', '<a>', '</a>', '<!--', '-->', '<![CDATA[', ']]>', '<?x?>', 'é'];
 
