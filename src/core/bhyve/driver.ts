@@ -212,6 +212,18 @@ export class BhyveConnection implements Connection {
     return live.xmlToNative(format, xml);
   }
 
+  async domainXMLFromNative(format: string, config: string): Promise<string> {
+    return live.xmlFromNative(format, config);
+  }
+
+  async getDomainCapabilities(query: { emulatorbin?: string; arch?: string; machine?: string; virttype?: string }): Promise<string> {
+    return live.domainCapabilities(this.host, query);
+  }
+
+  async getCPUModelNames(arch: string): Promise<string[]> {
+    return live.cpuModelNames(this.host, arch);
+  }
+
   async close(): Promise<void> { /* nothing held open */ }
 }
 

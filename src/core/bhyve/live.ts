@@ -13,6 +13,7 @@ import { cpus, release } from 'node:os';
 import type { CpuStats, MemoryStats, VcpuInfo } from '../api';
 import type { DomainDef } from '../conf/domain';
 import { VirError } from '../errors';
+import type { DomainCapsQuery, HostFacts } from '../conf/capabilities';
 import type { BhyveHost } from './host';
 import { readIfExists } from './state';
 import * as vmm from '../vmm';
@@ -44,28 +45,41 @@ export async function hypervisorVersion(host: BhyveHost): Promise<number> {
   return m ? Number(m[1]) * 1e6 + Number(m[2]) * 1e3 + Number(m[3] ?? 0) : 0;
 }
 
+/** What the capabilities builders need to know about this host (src/core/conf/capabilities.ts). */
+export async function hostFacts(host: BhyveHost): Promise<HostFacts> {
+  return { simulated: host.kind === 'sim', firmwareDir: host.firmwareDir, emulator: host.tools.bhyve, maxCpus: await hostMaxCpus(host).catch(() => 16) };
+}
+
+// The capabilities builders and the converter are required when first asked for, so a
+// plain `list` or `start` never loads them.
+function capabilitiesModule(): typeof import('../conf/capabilities') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../conf/capabilities');
+}
+
+function nativeModule(): typeof import('./native') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./native');
+}
+
 export async function capabilities(host: BhyveHost): Promise<string> {
-  let m: Record<string, unknown>;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    m = require('../conf/capabilities') as Record<string, unknown>;
-  } catch (e) {
-    throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: virConnectGetCapabilities', { cause: e });
-  }
-  const build = (m.buildCapabilitiesXML ?? m.capabilitiesXML ?? m.buildCapabilities) as ((h: unknown) => string) | undefined;
-  if (!build) throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: virConnectGetCapabilities');
-  return build({ simulated: host.kind === 'sim', firmwareDir: host.firmwareDir, emulator: host.tools.bhyve, maxCpus: await hostMaxCpus(host).catch(() => 16) });
+  return capabilitiesModule().buildCapabilitiesXML(await hostFacts(host));
+}
+
+export async function domainCapabilities(host: BhyveHost, query: DomainCapsQuery): Promise<string> {
+  return capabilitiesModule().buildDomainCapabilitiesXML(await hostFacts(host), query);
+}
+
+export async function cpuModelNames(host: BhyveHost, arch: string): Promise<string[]> {
+  return capabilitiesModule().cpuModelNamesFor(await hostFacts(host), arch);
 }
 
 export async function xmlToNative(format: string, xml: string): Promise<string> {
-  let m: Record<string, unknown>;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    m = require('./native') as Record<string, unknown>;
-  } catch (e) {
-    throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: virConnectDomainXMLToNative', { cause: e });
-  }
-  return (m.domainXMLToNative as (f: string, x: string) => string)(format, xml);
+  return nativeModule().domainXMLToNative(format, xml);
+}
+
+export async function xmlFromNative(format: string, config: string): Promise<string> {
+  return nativeModule().domainXMLFromNative(format, config);
 }
 
 /** CPU time of the bhyve process (user+system, all threads), nanoseconds. */
