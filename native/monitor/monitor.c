@@ -13,13 +13,25 @@
  *     backing off and giving up on a crash loop,
  *   - destroys the kernel VM (bhyvectl --vm=NAME --destroy) and the taps on
  *     every stop, writes RUNDIR/NAME.json atomically, logs to its stdout/stderr
- *     (the driver points both at LOGDIR/NAME.log).
+ *     (the driver points both at LOGDIR/NAME.log),
+ *   - rotates that log (--log) before a boot once it has grown past a limit.
  *
  * Usage:
  *   bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH [--ifconfig PATH]
- *                  [--sim] [--id N] [--ready-fd FD] [--plan-file F] -- PLAN_ARGV...
+ *                  [--sim] [--id N] [--ready-fd FD] [--plan-file F] [--log PATH]
+ *                  -- PLAN_ARGV...
  *   (--plan-file: the first boot's plan tokens, built by the starter; later
- *    boots run PLAN_ARGV)
+ *    boots run PLAN_ARGV. --log: the file stdout/stderr are open on, so the
+ *    monitor can rotate it; without it the log is never rotated)
+ *
+ * Log rotation: before every boot (the first one and each reboot / crash
+ * restart), when the log has reached BVIRSH_LOG_MAX_BYTES, it is renamed
+ * PATH.1 (PATH.1 → PATH.2 …, keeping BVIRSH_LOG_KEEP old files; older ones are
+ * removed) and a fresh PATH is opened onto stdout/stderr. Only between boots:
+ * then no loader or bhyve holds the old file open, so nothing keeps writing
+ * into a rotated file. While bhyve runs the log is not rotated (bhyve writes to
+ * it directly, so that it survives the monitor; it says little). A log that
+ * someone else moved away (newsyslog) is simply reopened at PATH.
  *   bvirsh-monitor --probe-lock PATH     exit 3 if the lock is held, 0 if free
  *
  * Readiness (to the starter, on --ready-fd, then closed):
@@ -45,6 +57,8 @@
  *   BVIRSH_CRASH_BACKOFF_MS   first crash-restart delay, doubled each crash (1000)
  *   BVIRSH_CRASH_MAX          consecutive quick crashes before giving up (5)
  *   BVIRSH_CRASH_WINDOW_S     a boot that lasted longer resets the count (60)
+ *   BVIRSH_LOG_MAX_BYTES      log size that makes the next boot rotate it (1048576)
+ *   BVIRSH_LOG_KEEP           rotated logs kept, PATH.1 newest (3; 0: never rotate)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -89,6 +103,7 @@ static const char *vm_name, *rundir, *bhyvectl_path, *ifconfig_path = "/sbin/ifc
 static int sim_host, ready_fd = -1, dom_id = -1;
 static char **plan_argv;
 static const char *first_plan;	/* --plan-file: tokens for the first boot */
+static const char *log_path;	/* --log: the file stdout/stderr write to */
 static char state_path[PATH_MAX], req_path[PATH_MAX];
 
 static int sig_pipe[2] = { -1, -1 };
@@ -383,6 +398,74 @@ static off_t log_offset(void)
 	return (fstat(STDERR_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) ? sb.st_size : 0;
 }
 
+/* ---- log rotation --------------------------------------------------------- */
+
+/* Point stdout and stderr at a fresh open of log_path (mode: the old log's). */
+static int reopen_log(mode_t mode)
+{
+	/* read too: log_tail_since() preads the failing tool's words back */
+	int fd = open(log_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	return 0;
+}
+
+/* Called between boots only, when no child of ours has the log open (see the
+ * header): rotate the log if it has reached the size limit. */
+static void rotate_log(void)
+{
+	long keep = env_long("BVIRSH_LOG_KEEP", 3);
+	long max = env_long("BVIRSH_LOG_MAX_BYTES", 1024 * 1024);
+	char from[PATH_MAX + 24], to[PATH_MAX + 24];
+	struct stat ours, named;
+
+	if (log_path == NULL || keep == 0)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	if (fstat(STDERR_FILENO, &ours) != 0 || !S_ISREG(ours.st_mode))
+		return;
+	if (stat(log_path, &named) != 0 || named.st_dev != ours.st_dev ||
+	    named.st_ino != ours.st_ino) {
+		/* moved away by someone else: write where the admin expects it */
+		if (reopen_log(ours.st_mode & 0777) != 0)
+			logmsg("cannot reopen %s: %s", log_path, strerror(errno));
+		return;
+	}
+	if (ours.st_size == 0 || ours.st_size < max)
+		return;
+	/* a smaller BVIRSH_LOG_KEEP than before: drop the surplus */
+	for (long i = keep + 1;; i++) {
+		snprintf(from, sizeof from, "%s.%ld", log_path, i);
+		if (unlink(from) != 0)
+			break;
+	}
+	for (long i = keep - 1; i >= 1; i--) {
+		snprintf(from, sizeof from, "%s.%ld", log_path, i);
+		snprintf(to, sizeof to, "%s.%ld", log_path, i + 1);
+		if (rename(from, to) != 0 && errno != ENOENT)
+			logmsg("cannot rename %s to %s: %s", from, to, strerror(errno));
+	}
+	snprintf(to, sizeof to, "%s.1", log_path);
+	logmsg("log rotated: continued in %s", log_path);
+	if (rename(log_path, to) != 0) {
+		logmsg("cannot rename %s to %s: %s", log_path, to, strerror(errno));
+		return;
+	}
+	if (reopen_log(ours.st_mode & 0777) != 0) {
+		/* keep writing to the renamed file rather than lose the log */
+		logmsg("cannot reopen %s: %s", log_path, strerror(errno));
+		return;
+	}
+	logmsg("log rotated: previous log in %s", to);
+}
+
 static void destroy_vm(void)
 {
 	char vmarg[128];
@@ -641,6 +724,10 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 	char vmarg[128];
 
 	snprintf(vmarg, sizeof vmarg, "--vm=%s", vm_name);
+	/* a reboot or crash restart (main checked before the first boot); before
+	 * get_plan, whose error tail is read back from the new log */
+	if (boots > 0)
+		rotate_log();
 	if (get_plan(p, err, errlen) != 0)
 		return OUT_FAILED;
 	console_path = p->console;
@@ -798,7 +885,8 @@ static int probe_lock(const char *path)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH "
-	    "[--ifconfig PATH] [--sim] [--id N] [--ready-fd FD] -- PLAN_ARGV...\n");
+	    "[--ifconfig PATH] [--sim] [--id N] [--ready-fd FD] [--plan-file F] "
+	    "[--log PATH] -- PLAN_ARGV...\n");
 	exit(2);
 }
 
@@ -832,6 +920,8 @@ int main(int argc, char **argv)
 			dom_id = atoi(argv[++i]);
 		else if (strcmp(a, "--plan-file") == 0)
 			first_plan = argv[++i];
+		else if (strcmp(a, "--log") == 0)
+			log_path = argv[++i];
 		else if (strcmp(a, "--sim") == 0)
 			sim_host = 1;
 		else
@@ -873,6 +963,7 @@ int main(int argc, char **argv)
 	started_at = (long long)time(NULL);
 	crash_max = env_long("BVIRSH_CRASH_MAX", 5);
 	backoff = env_long("BVIRSH_CRASH_BACKOFF_MS", 1000);
+	rotate_log();	/* a new start begins in the fresh log, not the old one's tail */
 	logmsg("supervising %s", vm_name);
 	set_state("starting", "booted");
 

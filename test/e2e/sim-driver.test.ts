@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from '../../src/core/connect';
@@ -302,6 +302,56 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual([st.boots, st.crashes], [3, 3]);
     assert.match(readFileSync(join(dir, 'var/log/bvirsh/crashy.log'), 'utf8'), /crashed 3 times in a row: giving up/);
     assert.deepEqual(bhyvesOf(dir, 'crashy'), []);
+  });
+
+  it('log rotation: NAME.log rotates between boots past the size limit, keeps N, reopens for bhyve and the error tail', async () => {
+    const { dir, xml, disk } = fixture('rot', 'boot-ms=20 reboot-after=0.2');
+    const logDir = join(dir, 'var/log/bvirsh');
+    const log = (suffix = ''): string => readFileSync(join(logDir, `rot.log${suffix}`), 'utf8');
+    const bootsIn = (text: string): number[] => [...text.matchAll(/ for rot \(boot (\d+)\)\n/g)].map((m) => Number(m[1]));
+    const knobs = (k: string): void => { writeFileSync(disk, `BVIRSH-SIM-GUEST: ${k}\n`); spawnSync('truncate', ['-s', '1M', disk]); };
+    const boots = (): number => (JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/rot.json'), 'utf8')) as { boots: number }).boots;
+    await define(dir, xml);
+    writeFileSync(join(logDir, 'rot.log.3'), 'left by an earlier, larger BVIRSH_LOG_KEEP\n');
+    // every boot logs more than 100 bytes (loader and bhyve lines), so each reboot rotates
+    process.env.BVIRSH_LOG_MAX_BYTES = '100';
+    process.env.BVIRSH_LOG_KEEP = '2';
+    try {
+      await start(dir, 'rot');
+      await until('three reboots', () => boots() >= 4 || undefined, 20000);
+      assert.equal((await bvirsh(dir, ['destroy', 'rot'])).code, 0);
+      const last = boots();
+      assert.deepEqual(readdirSync(logDir).sort(), ['rot.log', 'rot.log.1', 'rot.log.2']);
+      // the newest log holds the latest boot only, each rotated one the boot before
+      assert.deepEqual([bootsIn(log()), bootsIn(log('.1')), bootsIn(log('.2'))], [[last], [last - 1], [last - 2]]);
+      assert.match(log(), /stopped: destroyed\n$/);
+      assert.match(log('.1'), /: exit status 0\n.*log rotated: continued in .*rot\.log\n$/);
+      assert.equal(statSync(join(logDir, 'rot.log')).mode, statSync(join(logDir, 'rot.log.1')).mode);
+
+      // the start-error path reads the failing tool's words back from the fresh log
+      knobs('boot-ms=20 loader=fail');
+      const r = await bvirsh(dir, ['start', 'rot']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `error: Failed to start domain 'rot'\nerror: internal error: ${join(nativeBuildDir(), 'bhyveload')} failed (exit status 1): bhyveload: can't load 'kernel' (loader=fail)\n`);
+      assert.deepEqual([bootsIn(log('.1')), bootsIn(log('.2'))], [[last], [last - 1]]);
+      assert.match(log(), /^.*log rotated: previous log in .*rot\.log\.1\n.*supervising rot\n.*running loader: .*\nbhyveload: can't load 'kernel' \(loader=fail\)\n.*start failed: /);
+    } finally {
+      delete process.env.BVIRSH_LOG_MAX_BYTES;
+      delete process.env.BVIRSH_LOG_KEEP;
+    }
+
+    // under the default limit (1 MiB) nothing rotates; a log moved away (newsyslog) is reopened at the next boot
+    knobs('boot-ms=20');
+    const failed = log();
+    await start(dir, 'rot');
+    renameSync(join(logDir, 'rot.log'), join(logDir, 'rot.log.moved'));
+    assert.equal((await bvirsh(dir, ['reset', 'rot'])).code, 0);
+    await until('the second boot', () => boots() >= 2 || undefined, 20000);
+    assert.equal((await bvirsh(dir, ['destroy', 'rot'])).code, 0);
+    assert.ok(log('.moved').startsWith(failed), 'the small log was appended to, not rotated');
+    assert.deepEqual(bootsIn(log('.moved')), [1]);
+    assert.deepEqual(bootsIn(log()), [2]);
+    assert.deepEqual(readdirSync(logDir).sort(), ['rot.log', 'rot.log.1', 'rot.log.2', 'rot.log.moved']);
   });
 
   it('bad names are refused before any path is built', async () => {

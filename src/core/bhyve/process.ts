@@ -24,6 +24,11 @@ export interface Liveness {
   orphan: boolean;
 }
 
+/** The guest's log: supervisor, loader and bhyve output (rotated by the monitor). */
+export function logPath(host: BhyveHost, name: string): string {
+  return join(host.logDir, `${name}.log`);
+}
+
 /** Is the supervisor's lock held? flock probe: the addon's, else the monitor binary's. */
 export function lockHeld(host: BhyveHost, name: string): boolean {
   const path = join(host.runDir, `${name}.lock`);
@@ -175,7 +180,8 @@ export async function startGuest(host: BhyveHost, name: string, opts: StartOptio
     cleanupStale(host, name, readLiveState(host.runDir, name));
   }
   const args = ['--name', name, '--rundir', host.runDir, '--bhyvectl', host.tools.bhyvectl,
-    '--ifconfig', host.tools.ifconfig, '--id', String(allocateID(host)), '--ready-fd', '3'];
+    '--ifconfig', host.tools.ifconfig, '--id', String(allocateID(host)), '--ready-fd', '3',
+    '--log', logPath(host, name)]; // the monitor rotates it between boots
   if (host.kind === 'sim') args.push('--sim');
   let planFile: string | undefined;
   if (opts.firstPlan) {
@@ -193,7 +199,7 @@ export async function startGuest(host: BhyveHost, name: string, opts: StartOptio
 
 async function spawnMonitor(host: BhyveHost, name: string, args: string[]): Promise<number> {
 
-  const logFd = openSync(join(host.logDir, `${name}.log`), 'a+', 0o640);
+  const logFd = openSync(logPath(host, name), 'a+', 0o640);
   let child;
   try {
     child = spawn(host.tools.monitor, args, { detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], env: host.toolEnv });
@@ -216,7 +222,7 @@ async function spawnMonitor(host: BhyveHost, name: string, args: string[]): Prom
   if (report.startsWith('ERR ')) {
     throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: ${report.slice(4).trim()}`);
   }
-  throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: the supervisor exited without starting the guest (see ${join(host.logDir, `${name}.log`)})`);
+  throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: the supervisor exited without starting the guest (see ${logPath(host, name)})`);
 }
 
 export function alreadyRunning(): VirError {
