@@ -521,6 +521,41 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['destroy', 'stale'])).code, 0);
   });
 
+  it('after a host reboot (state files left, no lock, no VM, pids recycled) list and domstate say shut off and clean up', async () => {
+    const { dir, xml, disk } = fixture('pl');
+    const run = join(dir, 'var/run/bvirsh');
+    await define(dir, xml);
+    writeFileSync(join(dir, 'other.xml'), domainXML('other', disk));
+    await define(dir, join(dir, 'other.xml'));
+    await start(dir, 'pl');
+    const trDisk = join(dir, 'tr.img');
+    spawnSync('truncate', ['-s', '1M', trDisk]);
+    await withConn(dir, (c) => c.createXML(domainXML('tr', trDisk)));
+    const live = (n: string) => JSON.parse(readFileSync(join(run, `${n}.json`), 'utf8')) as { id: number; state: string; monitor_pid: number; bhyve_pid: number };
+    assert.deepEqual([live('pl').id, live('tr').id], [1, 2]);
+    // power loss: every process gone, the kernel forgot its VMs; var/run survived
+    for (const n of ['pl', 'tr']) { process.kill(live(n).monitor_pid, 'SIGKILL'); process.kill(live(n).bhyve_pid, 'SIGKILL'); }
+    await until('all gone', () => ourProcesses(dir).length === 0 || undefined);
+    for (const n of ['pl', 'tr']) rmSync(join(dir, 'dev/vmm', n), { force: true });
+    // after the reboot the old pids belong to someone else (this test's process)
+    writeFileSync(join(run, 'pl.json'), JSON.stringify({ ...live('pl'), monitor_pid: process.pid, bhyve_pid: process.pid }));
+    writeFileSync(join(run, 'pl.req'), 'shutdown\n');
+
+    // a stale state file holds no id: the first guest started after the reboot is 1 again
+    assert.equal((await bvirsh(dir, ['start', 'other'])).code, 0);
+    assert.equal((await bvirsh(dir, ['domid', 'other'])).stdout, '1\n\n');
+    // read-only: the same answer, nothing written; then a read-write look cleans up
+    assert.equal((await bvirsh(dir, ['-r', 'domstate', 'pl', '--reason'])).stdout, 'shut off (crashed)\n\n');
+    assert.deepEqual([live('pl').state, existsSync(join(run, 'pl.req'))], ['running', true]);
+    assert.equal((await bvirsh(dir, ['domstate', 'pl', '--reason'])).stdout, 'shut off (crashed)\n\n');
+    assert.deepEqual([live('pl').state, existsSync(join(run, 'pl.req'))], ['shutoff', false]);
+    assert.equal((await bvirsh(dir, ['list', '--all'])).stdout,
+      ' Id   Name    State\n------------------------\n 1    other   running\n -    pl      shut off\n\n');
+    // the transient guest is gone with its state; nothing stale is left in var/run
+    assert.deepEqual(readdirSync(run).filter((f) => !f.endsWith('.lock')).sort(), ['other.json', 'pl.json']);
+    assert.equal((await bvirsh(dir, ['destroy', 'other'])).code, 0);
+  });
+
   it('without -c, where /dev/vmm is absent, the default URI is sim:///default under XDG_STATE_HOME', async function () {
     if (existsSync('/dev/vmm')) this.skip(); // a real bhyve host: the default is bhyve:///system
     const state = mkdtempSync(join(tmpdir(), 'bvirsh-xdg-'));
