@@ -108,13 +108,15 @@ export function manPage(): string {
       'still work. A dead monitor\'s lock is free, so stale state after a crash or power loss is recognised ' +
       'and cleaned at the next start.'),
     '.PP',
-    roff('Logs: the monitor, the loader and bhyve write to /var/log/bvirsh/NAME.log. Before each boot (a start, ' +
-      'a reboot, a crash restart) the monitor rotates it once it has reached BVIRSH_LOG_MAX_BYTES (default ' +
-      '1048576): NAME.log becomes NAME.log.1, NAME.log.1 becomes NAME.log.2, and so on; BVIRSH_LOG_KEEP ' +
-      '(default 3) old logs are kept, older ones removed; 0 turns rotation off. Rotation happens only between ' +
-      'boots, when no loader or bhyve has the old file open, so a running guest\'s log is not cut mid-run. ' +
-      'A log moved away by another tool (newsyslog) is reopened under its name at the next boot. Like the ' +
-      'crash settings, both are read from the environment of the command that starts the guest.'));
+    roff('Logs: the monitor, the loader and bhyve write to /var/log/bvirsh/NAME.log. The monitor rotates it ' +
+      'once it has reached BVIRSH_LOG_MAX_BYTES (default 1048576): NAME.log becomes NAME.log.1, NAME.log.1 ' +
+      'becomes NAME.log.2, and so on; BVIRSH_LOG_KEEP (default 3) old logs are kept, older ones removed; 0 ' +
+      'turns rotation off. Before each boot (a start, a reboot, a crash restart), when no loader or bhyve has ' +
+      'the file open, it is renamed and a new one opened for the next boot. While bhyve runs (the size is ' +
+      'checked every BVIRSH_LOG_CHECK_MS, default 60000) bhyve holds the file open itself, so it is copied to ' +
+      'NAME.log.1 and emptied in place; a line bhyve writes just as the copy ends may be lost. A log moved away by ' +
+      'another tool (newsyslog) is reopened under its name at the next boot. Like the crash settings, these ' +
+      'are read from the environment of the command that starts the guest.'));
   out.push('.SH FILES',
     '.TP', '.I /usr/local/etc/bvirsh/domains/NAME.xml', 'Persistent domain definitions.',
     '.TP', '.I /usr/local/etc/bvirsh/autostart/NAME.xml', 'Guests started at boot by rc.d/bvirsh.',
