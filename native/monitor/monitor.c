@@ -14,7 +14,7 @@
  *   - destroys the kernel VM (bhyvectl --vm=NAME --destroy) and the taps on
  *     every stop, writes RUNDIR/NAME.json atomically, logs to its stdout/stderr
  *     (the driver points both at LOGDIR/NAME.log),
- *   - rotates that log (--log) before a boot once it has grown past a limit.
+ *   - rotates that log (--log) once it has grown past a limit.
  *
  * Usage:
  *   bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH [--ifconfig PATH]
@@ -23,6 +23,7 @@
  *   (--plan-file: the first boot's plan tokens, built by the starter; later
  *    boots run PLAN_ARGV. --log: the file stdout/stderr are open on, so the
  *    monitor can rotate it; without it the log is never rotated)
+ *   bvirsh-monitor --probe-lock PATH     exit 3 if the lock is held, 0 if free
  *
  * Log rotation, once the log has reached BVIRSH_LOG_MAX_BYTES; PATH.1 is the
  * newest old log (PATH.1 → PATH.2 …, BVIRSH_LOG_KEEP kept, older ones removed):
@@ -34,10 +35,9 @@
  *     renamed away: bhyve writes to it through its own descriptor, so that it
  *     outlives the monitor. It is copied to PATH.1 and truncated in place
  *     (the descriptors are O_APPEND: bhyve's next write lands at the new end);
- *     output written between the copy and the truncation is lost.
+ *     a line bhyve writes just as the copy ends can be lost.
  * A log that someone else moved away (newsyslog) is reopened at PATH at the
  * next boot (not mid-run: bhyve's descriptor cannot follow).
- *   bvirsh-monitor --probe-lock PATH     exit 3 if the lock is held, 0 if free
  *
  * Readiness (to the starter, on --ready-fd, then closed):
  *   "OK <bhyve-pid>\n"      bhyve is running (survived the settle window)
@@ -62,7 +62,7 @@
  *   BVIRSH_CRASH_BACKOFF_MS   first crash-restart delay, doubled each crash (1000)
  *   BVIRSH_CRASH_MAX          consecutive quick crashes before giving up (5)
  *   BVIRSH_CRASH_WINDOW_S     a boot that lasted longer resets the count (60)
- *   BVIRSH_LOG_MAX_BYTES      log size that makes the next boot rotate it (1048576)
+ *   BVIRSH_LOG_MAX_BYTES      log size that triggers a rotation (1048576)
  *   BVIRSH_LOG_KEEP           rotated logs kept, PATH.1 newest (3; 0: never rotate)
  *   BVIRSH_LOG_CHECK_MS       how often the size is checked while bhyve runs (60000)
  */
