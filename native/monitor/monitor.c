@@ -13,14 +13,31 @@
  *     backing off and giving up on a crash loop,
  *   - destroys the kernel VM (bhyvectl --vm=NAME --destroy) and the taps on
  *     every stop, writes RUNDIR/NAME.json atomically, logs to its stdout/stderr
- *     (the driver points both at LOGDIR/NAME.log).
+ *     (the driver points both at LOGDIR/NAME.log),
+ *   - rotates that log (--log) once it has grown past a limit.
  *
  * Usage:
  *   bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH [--ifconfig PATH]
- *                  [--sim] [--id N] [--ready-fd FD] [--plan-file F] -- PLAN_ARGV...
+ *                  [--sim] [--id N] [--ready-fd FD] [--plan-file F] [--log PATH]
+ *                  -- PLAN_ARGV...
  *   (--plan-file: the first boot's plan tokens, built by the starter; later
- *    boots run PLAN_ARGV)
+ *    boots run PLAN_ARGV. --log: the file stdout/stderr are open on, so the
+ *    monitor can rotate it; without it the log is never rotated)
  *   bvirsh-monitor --probe-lock PATH     exit 3 if the lock is held, 0 if free
+ *
+ * Log rotation, once the log has reached BVIRSH_LOG_MAX_BYTES; PATH.1 is the
+ * newest old log (PATH.1 → PATH.2 …, BVIRSH_LOG_KEEP kept, older ones removed):
+ *   - before every boot (the first one and each reboot / crash restart) PATH is
+ *     renamed PATH.1 and a fresh PATH is opened onto stdout/stderr. Between
+ *     boots no loader or bhyve holds the old file open, so nothing keeps
+ *     writing into a rotated file, and the next tools inherit the new one;
+ *   - while bhyve runs (checked every BVIRSH_LOG_CHECK_MS) the file cannot be
+ *     renamed away: bhyve writes to it through its own descriptor, so that it
+ *     outlives the monitor. It is copied to PATH.1 and truncated in place
+ *     (the descriptors are O_APPEND: bhyve's next write lands at the new end);
+ *     a line bhyve writes just as the copy ends can be lost.
+ * A log that someone else moved away (newsyslog) is reopened at PATH at the
+ * next boot (not mid-run: bhyve's descriptor cannot follow).
  *
  * Readiness (to the starter, on --ready-fd, then closed):
  *   "OK <bhyve-pid>\n"      bhyve is running (survived the settle window)
@@ -45,6 +62,9 @@
  *   BVIRSH_CRASH_BACKOFF_MS   first crash-restart delay, doubled each crash (1000)
  *   BVIRSH_CRASH_MAX          consecutive quick crashes before giving up (5)
  *   BVIRSH_CRASH_WINDOW_S     a boot that lasted longer resets the count (60)
+ *   BVIRSH_LOG_MAX_BYTES      log size that triggers a rotation (1048576)
+ *   BVIRSH_LOG_KEEP           rotated logs kept, PATH.1 newest (3; 0: never rotate)
+ *   BVIRSH_LOG_CHECK_MS       how often the size is checked while bhyve runs (60000)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -89,6 +109,7 @@ static const char *vm_name, *rundir, *bhyvectl_path, *ifconfig_path = "/sbin/ifc
 static int sim_host, ready_fd = -1, dom_id = -1;
 static char **plan_argv;
 static const char *first_plan;	/* --plan-file: tokens for the first boot */
+static const char *log_path;	/* --log: the file stdout/stderr write to */
 static char state_path[PATH_MAX], req_path[PATH_MAX];
 
 static int sig_pipe[2] = { -1, -1 };
@@ -383,6 +404,149 @@ static off_t log_offset(void)
 	return (fstat(STDERR_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) ? sb.st_size : 0;
 }
 
+/* ---- log rotation --------------------------------------------------------- */
+
+/* Point stdout and stderr at a fresh open of log_path (mode: the old log's). */
+static int reopen_log(mode_t mode)
+{
+	/* read too: log_tail_since() preads the failing tool's words back */
+	int fd = open(log_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	return 0;
+}
+
+/* The log as it is now, if rotation is on; -1 when there is nothing to do.
+ * *moved: the name no longer leads to our file (someone else rotated it). */
+static int log_status(struct stat *ours, int *moved)
+{
+	struct stat named;
+
+	*moved = 0;
+	if (log_path == NULL || env_long("BVIRSH_LOG_KEEP", 3) == 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if (fstat(STDERR_FILENO, ours) != 0 || !S_ISREG(ours->st_mode))
+		return -1;
+	if (stat(log_path, &named) != 0 || named.st_dev != ours->st_dev ||
+	    named.st_ino != ours->st_ino)
+		*moved = 1;
+	return 0;
+}
+
+static int log_over_limit(const struct stat *ours)
+{
+	return ours->st_size > 0 &&
+	    ours->st_size >= env_long("BVIRSH_LOG_MAX_BYTES", 1024 * 1024);
+}
+
+/* PATH.1 → PATH.2 … (dropping what BVIRSH_LOG_KEEP no longer keeps), freeing PATH.1. */
+static void shift_rotated(void)
+{
+	long keep = env_long("BVIRSH_LOG_KEEP", 3);
+	char from[PATH_MAX + 24], to[PATH_MAX + 24];
+
+	/* a smaller BVIRSH_LOG_KEEP than before: drop the surplus */
+	for (long i = keep + 1;; i++) {
+		snprintf(from, sizeof from, "%s.%ld", log_path, i);
+		if (unlink(from) != 0)
+			break;
+	}
+	for (long i = keep - 1; i >= 1; i--) {
+		snprintf(from, sizeof from, "%s.%ld", log_path, i);
+		snprintf(to, sizeof to, "%s.%ld", log_path, i + 1);
+		if (rename(from, to) != 0 && errno != ENOENT)
+			logmsg("cannot rename %s to %s: %s", from, to, strerror(errno));
+	}
+}
+
+/* Called between boots only, when no child of ours has the log open (see the
+ * header): rename the log away if it has reached the size limit, and reopen. */
+static void rotate_log(void)
+{
+	char to[PATH_MAX + 24];
+	struct stat ours;
+	int moved;
+
+	if (log_status(&ours, &moved) != 0)
+		return;
+	if (moved) {
+		/* moved away by someone else: write where the admin expects it */
+		if (reopen_log(ours.st_mode & 0777) != 0)
+			logmsg("cannot reopen %s: %s", log_path, strerror(errno));
+		return;
+	}
+	if (!log_over_limit(&ours))
+		return;
+	shift_rotated();
+	snprintf(to, sizeof to, "%s.1", log_path);
+	logmsg("log rotated: continued in %s", log_path);
+	if (rename(log_path, to) != 0) {
+		logmsg("cannot rename %s to %s: %s", log_path, to, strerror(errno));
+		return;
+	}
+	if (reopen_log(ours.st_mode & 0777) != 0) {
+		/* keep writing to the renamed file rather than lose the log */
+		logmsg("cannot reopen %s: %s", log_path, strerror(errno));
+		return;
+	}
+	logmsg("log rotated: previous log in %s", to);
+}
+
+/* While bhyve runs it holds the log open itself (so that it outlives us), so
+ * the file cannot be renamed away: copy it to PATH.1 and truncate it in place
+ * (bhyve's descriptor is O_APPEND, so its next write lands at the new end).
+ * Output written between the last copied byte and the truncation is lost. */
+static void rotate_log_running(void)
+{
+	char to[PATH_MAX + 24], buf[65536];
+	struct stat ours;
+	off_t done = 0;
+	int moved, fd;
+
+	if (log_status(&ours, &moved) != 0 || moved || !log_over_limit(&ours))
+		return;
+	shift_rotated();
+	snprintf(to, sizeof to, "%s.1", log_path);
+	logmsg("log rotated: continued in %s (copied, then emptied: bhyve keeps it open)", log_path);
+	fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ours.st_mode & 0777);
+	if (fd < 0) {
+		logmsg("cannot create %s: %s", to, strerror(errno));
+		return;
+	}
+	for (;;) {
+		ssize_t n = pread(STDERR_FILENO, buf, sizeof buf, done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* at the end, including what bhyve appended meanwhile */
+		for (ssize_t w = 0; w < n;) {
+			ssize_t k = write(fd, buf + w, n - w);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				logmsg("cannot write %s: %s", to, strerror(errno));
+				close(fd);
+				return;	/* the log stays as it is */
+			}
+			w += k;
+		}
+		done += n;
+	}
+	close(fd);
+	if (ftruncate(STDERR_FILENO, 0) != 0)
+		logmsg("cannot truncate %s: %s", log_path, strerror(errno));
+	else
+		logmsg("log rotated: previous log in %s", to);
+}
+
 static void destroy_vm(void)
 {
 	char vmarg[128];
@@ -635,12 +799,21 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 	enum want want = WANT_NONE;
 	const char *want_reason = "shutdown";
 	long long boot_started, settle_ms = env_long("BVIRSH_MONITOR_SETTLE_MS", 200);
+	long log_check_ms = env_long("BVIRSH_LOG_CHECK_MS", 60000);
 	int st = 0, exited = 0;
 	int reported = ready_fd < 0;
 	off_t off;
 	char vmarg[128];
 
 	snprintf(vmarg, sizeof vmarg, "--vm=%s", vm_name);
+	if (log_check_ms < 10)
+		log_check_ms = 10;	/* never a busy loop */
+	if (log_check_ms > INT_MAX)
+		log_check_ms = INT_MAX;
+	/* a reboot or crash restart (main checked before the first boot); before
+	 * get_plan, whose error tail is read back from the new log */
+	if (boots > 0)
+		rotate_log();
 	if (get_plan(p, err, errlen) != 0)
 		return OUT_FAILED;
 	console_path = p->console;
@@ -697,6 +870,8 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 				reported = 1;
 				continue;
 			}
+		} else if (log_path != NULL) {
+			left = log_check_ms;	/* wake up now and then to check the log's size */
 		}
 		sig = next_signal((int)left);
 		if (sig == SIGCHLD || sig == 0) {
@@ -705,6 +880,8 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 				;
 			if (r == bhyve_pid)
 				exited = 1;
+			else if (sig == 0 && reported)
+				rotate_log_running();
 			continue;
 		}
 		const char *req = sig == SIGTERM ? "shutdown" : read_request();
@@ -798,7 +975,8 @@ static int probe_lock(const char *path)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH "
-	    "[--ifconfig PATH] [--sim] [--id N] [--ready-fd FD] -- PLAN_ARGV...\n");
+	    "[--ifconfig PATH] [--sim] [--id N] [--ready-fd FD] [--plan-file F] "
+	    "[--log PATH] -- PLAN_ARGV...\n");
 	exit(2);
 }
 
@@ -832,6 +1010,8 @@ int main(int argc, char **argv)
 			dom_id = atoi(argv[++i]);
 		else if (strcmp(a, "--plan-file") == 0)
 			first_plan = argv[++i];
+		else if (strcmp(a, "--log") == 0)
+			log_path = argv[++i];
 		else if (strcmp(a, "--sim") == 0)
 			sim_host = 1;
 		else
@@ -873,6 +1053,7 @@ int main(int argc, char **argv)
 	started_at = (long long)time(NULL);
 	crash_max = env_long("BVIRSH_CRASH_MAX", 5);
 	backoff = env_long("BVIRSH_CRASH_BACKOFF_MS", 1000);
+	rotate_log();	/* a new start begins in the fresh log, not the old one's tail */
 	logmsg("supervising %s", vm_name);
 	set_state("starting", "booted");
 

@@ -106,13 +106,23 @@ export function manPage(): string {
     '.PP',
     roff('If the monitor itself dies, bhyve keeps running: the guest stays listed, and shutdown and destroy ' +
       'still work. A dead monitor\'s lock is free, so stale state after a crash or power loss is recognised ' +
-      'and cleaned at the next start.'));
+      'and cleaned at the next start.'),
+    '.PP',
+    roff('Logs: the monitor, the loader and bhyve write to /var/log/bvirsh/NAME.log. The monitor rotates it ' +
+      'once it has reached BVIRSH_LOG_MAX_BYTES (default 1048576): NAME.log becomes NAME.log.1, NAME.log.1 ' +
+      'becomes NAME.log.2, and so on; BVIRSH_LOG_KEEP (default 3) old logs are kept, older ones removed; 0 ' +
+      'turns rotation off. Before each boot (a start, a reboot, a crash restart), when no loader or bhyve has ' +
+      'the file open, it is renamed and a new one opened for the next boot. While bhyve runs (the size is ' +
+      'checked every BVIRSH_LOG_CHECK_MS, default 60000) bhyve holds the file open itself, so it is copied to ' +
+      'NAME.log.1 and emptied in place; a line bhyve writes just as the copy ends may be lost. A log moved away by ' +
+      'another tool (newsyslog) is reopened under its name at the next boot. Like the crash settings, these ' +
+      'are read from the environment of the command that starts the guest.'));
   out.push('.SH FILES',
     '.TP', '.I /usr/local/etc/bvirsh/domains/NAME.xml', 'Persistent domain definitions.',
     '.TP', '.I /usr/local/etc/bvirsh/autostart/NAME.xml', 'Guests started at boot by rc.d/bvirsh.',
     '.TP', '.I /var/run/bvirsh/NAME.json, NAME.lock', 'Live state written by the supervisor; the lock it holds while alive.',
     '.TP', '.I /var/lib/bvirsh/nvram/NAME_VARS.fd', 'Per-guest UEFI variables.',
-    '.TP', '.I /var/log/bvirsh/NAME.log', 'Supervisor and bhyve output.',
+    '.TP', '.I /var/log/bvirsh/NAME.log, NAME.log.1 ...', 'Supervisor, loader and bhyve output; rotated logs, .1 the newest (see SUPERVISION).',
     '.TP', '.I $XDG_STATE_HOME/bvirsh/sim/default', 'The same tree for the simulated host sim:///default.',
     '.TP', '.I $XDG_STATE_HOME/bvirsh/history', 'Interactive shell history (default ~/.local/state/bvirsh/history).');
   out.push('.SH EXIT STATUS',

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from '../../src/core/connect';
@@ -304,6 +304,56 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(bhyvesOf(dir, 'crashy'), []);
   });
 
+  it('log rotation: NAME.log rotates between boots past the size limit, keeps N, reopens for bhyve and the error tail', async () => {
+    const { dir, xml, disk } = fixture('rot', 'boot-ms=20 reboot-after=0.2');
+    const logDir = join(dir, 'var/log/bvirsh');
+    const log = (suffix = ''): string => readFileSync(join(logDir, `rot.log${suffix}`), 'utf8');
+    const bootsIn = (text: string): number[] => [...text.matchAll(/ for rot \(boot (\d+)\)\n/g)].map((m) => Number(m[1]));
+    const knobs = (k: string): void => { writeFileSync(disk, `BVIRSH-SIM-GUEST: ${k}\n`); spawnSync('truncate', ['-s', '1M', disk]); };
+    const boots = (): number => (JSON.parse(readFileSync(join(dir, 'var/run/bvirsh/rot.json'), 'utf8')) as { boots: number }).boots;
+    await define(dir, xml);
+    writeFileSync(join(logDir, 'rot.log.3'), 'left by an earlier, larger BVIRSH_LOG_KEEP\n');
+    // every boot logs more than 100 bytes (loader and bhyve lines), so each reboot rotates
+    process.env.BVIRSH_LOG_MAX_BYTES = '100';
+    process.env.BVIRSH_LOG_KEEP = '2';
+    try {
+      await start(dir, 'rot');
+      await until('three reboots', () => boots() >= 4 || undefined, 20000);
+      assert.equal((await bvirsh(dir, ['destroy', 'rot'])).code, 0);
+      const last = boots();
+      assert.deepEqual(readdirSync(logDir).sort(), ['rot.log', 'rot.log.1', 'rot.log.2']);
+      // the newest log holds the latest boot only, each rotated one the boot before
+      assert.deepEqual([bootsIn(log()), bootsIn(log('.1')), bootsIn(log('.2'))], [[last], [last - 1], [last - 2]]);
+      assert.match(log(), /stopped: destroyed\n$/);
+      assert.match(log('.1'), /: exit status 0\n.*log rotated: continued in .*rot\.log\n$/);
+      assert.equal(statSync(join(logDir, 'rot.log')).mode, statSync(join(logDir, 'rot.log.1')).mode);
+
+      // the start-error path reads the failing tool's words back from the fresh log
+      knobs('boot-ms=20 loader=fail');
+      const r = await bvirsh(dir, ['start', 'rot']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `error: Failed to start domain 'rot'\nerror: internal error: ${join(nativeBuildDir(), 'bhyveload')} failed (exit status 1): bhyveload: can't load 'kernel' (loader=fail)\n`);
+      assert.deepEqual([bootsIn(log('.1')), bootsIn(log('.2'))], [[last], [last - 1]]);
+      assert.match(log(), /^.*log rotated: previous log in .*rot\.log\.1\n.*supervising rot\n.*running loader: .*\nbhyveload: can't load 'kernel' \(loader=fail\)\n.*start failed: /);
+    } finally {
+      delete process.env.BVIRSH_LOG_MAX_BYTES;
+      delete process.env.BVIRSH_LOG_KEEP;
+    }
+
+    // under the default limit (1 MiB) nothing rotates; a log moved away (newsyslog) is reopened at the next boot
+    knobs('boot-ms=20');
+    const failed = log();
+    await start(dir, 'rot');
+    renameSync(join(logDir, 'rot.log'), join(logDir, 'rot.log.moved'));
+    assert.equal((await bvirsh(dir, ['reset', 'rot'])).code, 0);
+    await until('the second boot', () => boots() >= 2 || undefined, 20000);
+    assert.equal((await bvirsh(dir, ['destroy', 'rot'])).code, 0);
+    assert.ok(log('.moved').startsWith(failed), 'the small log was appended to, not rotated');
+    assert.deepEqual(bootsIn(log('.moved')), [1]);
+    assert.deepEqual(bootsIn(log()), [2]);
+    assert.deepEqual(readdirSync(logDir).sort(), ['rot.log', 'rot.log.1', 'rot.log.2', 'rot.log.moved']);
+  });
+
   it('bad names are refused before any path is built', async () => {
     const { dir, disk } = fixture();
     const cases: Array<[string, string]> = [
@@ -469,6 +519,41 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(await bvirsh(dir, ['start', 'stale']), { code: 0, stdout: "Domain 'stale' started\n\n", stderr: '' });
     assert.equal(bhyvesOf(dir, 'stale').length, 1);
     assert.equal((await bvirsh(dir, ['destroy', 'stale'])).code, 0);
+  });
+
+  it('after a host reboot (state files left, no lock, no VM, pids recycled) list and domstate say shut off and clean up', async () => {
+    const { dir, xml, disk } = fixture('pl');
+    const run = join(dir, 'var/run/bvirsh');
+    await define(dir, xml);
+    writeFileSync(join(dir, 'other.xml'), domainXML('other', disk));
+    await define(dir, join(dir, 'other.xml'));
+    await start(dir, 'pl');
+    const trDisk = join(dir, 'tr.img');
+    spawnSync('truncate', ['-s', '1M', trDisk]);
+    await withConn(dir, (c) => c.createXML(domainXML('tr', trDisk)));
+    const live = (n: string) => JSON.parse(readFileSync(join(run, `${n}.json`), 'utf8')) as { id: number; state: string; monitor_pid: number; bhyve_pid: number };
+    assert.deepEqual([live('pl').id, live('tr').id], [1, 2]);
+    // power loss: every process gone, the kernel forgot its VMs; var/run survived
+    for (const n of ['pl', 'tr']) { process.kill(live(n).monitor_pid, 'SIGKILL'); process.kill(live(n).bhyve_pid, 'SIGKILL'); }
+    await until('all gone', () => ourProcesses(dir).length === 0 || undefined);
+    for (const n of ['pl', 'tr']) rmSync(join(dir, 'dev/vmm', n), { force: true });
+    // after the reboot the old pids belong to someone else (this test's process)
+    writeFileSync(join(run, 'pl.json'), JSON.stringify({ ...live('pl'), monitor_pid: process.pid, bhyve_pid: process.pid }));
+    writeFileSync(join(run, 'pl.req'), 'shutdown\n');
+
+    // a stale state file holds no id: the first guest started after the reboot is 1 again
+    assert.equal((await bvirsh(dir, ['start', 'other'])).code, 0);
+    assert.equal((await bvirsh(dir, ['domid', 'other'])).stdout, '1\n\n');
+    // read-only: the same answer, nothing written; then a read-write look cleans up
+    assert.equal((await bvirsh(dir, ['-r', 'domstate', 'pl', '--reason'])).stdout, 'shut off (crashed)\n\n');
+    assert.deepEqual([live('pl').state, existsSync(join(run, 'pl.req'))], ['running', true]);
+    assert.equal((await bvirsh(dir, ['domstate', 'pl', '--reason'])).stdout, 'shut off (crashed)\n\n');
+    assert.deepEqual([live('pl').state, existsSync(join(run, 'pl.req'))], ['shutoff', false]);
+    assert.equal((await bvirsh(dir, ['list', '--all'])).stdout,
+      ' Id   Name    State\n------------------------\n 1    other   running\n -    pl      shut off\n\n');
+    // the transient guest is gone with its state; nothing stale is left in var/run
+    assert.deepEqual(readdirSync(run).filter((f) => !f.endsWith('.lock')).sort(), ['other.json', 'pl.json']);
+    assert.equal((await bvirsh(dir, ['destroy', 'other'])).code, 0);
   });
 
   it('without -c, where /dev/vmm is absent, the default URI is sim:///default under XDG_STATE_HOME', async function () {

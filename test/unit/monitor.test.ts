@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainState } from '../../src/core/api';
@@ -18,7 +18,8 @@ import { readLiveState } from '../../src/core/bhyve/state';
 const MONITOR = join(nativeBuildDir(), 'bvirsh-monitor');
 
 // bhyve stand-in: makes dev/vmm/NAME, logs its pid, then behaves per $T/mode.NAME:
-// run (until SIGTERM → exit 1, reset flag → exit 0), crash (exit 4 after 0.3 s), fail (exit 4 now).
+// run (until SIGTERM → exit 1, reset flag → exit 0), chatty (run, printing a numbered tick line
+// every 50 ms to its stdout, the log), crash (exit 4 after 0.3 s), fail (exit 4 now).
 const FAKE_BHYVE = `#!/bin/sh
 T="$FAKE_ROOT"; for a; do NAME="$a"; done
 echo $$ >> "$T/pids.$NAME"
@@ -29,6 +30,7 @@ trap 'exit 1' TERM
 if [ "$mode" = crash ]; then sleep 0.3; exit 4; fi
 while :; do
   if [ -f "$T/reset.$NAME" ]; then rm -f "$T/reset.$NAME"; exit 0; fi
+  if [ "$mode" = chatty ]; then i=$((i + 1)); echo "fake bhyve $$ tick $i"; fi
   sleep 0.05
 done
 `;
@@ -56,6 +58,15 @@ function plan(dir: string, name: string, tail: string[] = [], loader?: string): 
 function pidsOf(dir: string, name: string): number[] {
   const p = join(dir, `pids.${name}`);
   return existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n').map(Number) : [];
+}
+
+/** Bounded poll for a condition on files the tools write. */
+async function until(what: string, f: () => boolean, ms = 10000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Running (a zombie waiting for init to reap it is dead). */
@@ -181,6 +192,53 @@ describe('bvirsh-monitor (stand-in tools)', function () {
     assert.equal(pidsOf(dir, 'c').length, 3);
     assert.equal(readLiveState(host.runDir, 'c')?.crashes, 3);
     assert.equal(existsSync(join(host.vmmDir, 'c')), false);
+  });
+
+  it('log rotation at a reboot: the next bhyve writes to the fresh log through reopened fds, never to the rotated one', async () => {
+    writeFileSync(join(dir, 'mode.g'), 'chatty');
+    process.env.BVIRSH_LOG_MAX_BYTES = '1';
+    process.env.BVIRSH_LOG_KEEP = '3';
+    host = simHost(join(dir, 'root')); // the tools' environment is taken when the host is opened
+    const log = join(host.logDir, 'g.log');
+    const ticks = (file: string, pid: number) => (readFileSync(file, 'utf8').match(new RegExp(`^fake bhyve ${pid} tick \\d+$`, 'gm')) ?? []).length;
+    const first = await startGuest(host, 'g', { planArgv: [plan(dir, 'g')] });
+    await until('ticks of the first bhyve', () => ticks(log, first) >= 2);
+    sendRequest(host, 'g', 'reset', liveness(host, 'g'));
+    const again = await awaitState(host, 'g', (l) => (l.live?.boots ?? 0) === 2 && l.state === DomainState.Running, 10000);
+    assert.ok(again, 'booted a second time');
+    const second = again.live!.bhyve_pid;
+    await until('ticks of the second bhyve', () => ticks(log, second) >= 3);
+    const rotated = readFileSync(`${log}.1`, 'utf8');
+    await destroyGuest(host, 'g', liveness(host, 'g'));
+    assert.deepEqual(readdirSync(host.logDir).sort(), ['g.log', 'g.log.1']);
+    assert.ok(ticks(`${log}.1`, first) >= 2);
+    assert.deepEqual([ticks(`${log}.1`, second), ticks(log, first)], [0, 0]);
+    assert.equal(readFileSync(`${log}.1`, 'utf8'), rotated, 'nothing wrote to the rotated log after the reboot');
+    assert.match(readFileSync(log, 'utf8'), /log rotated: previous log in .*g\.log\.1\n/);
+  });
+
+  it('log rotation while bhyve runs: copied to NAME.log.1 and truncated in place; bhyve goes on writing to NAME.log', async () => {
+    writeFileSync(join(dir, 'mode.g'), 'chatty');
+    Object.assign(process.env, { BVIRSH_LOG_MAX_BYTES: '300', BVIRSH_LOG_KEEP: '2', BVIRSH_LOG_CHECK_MS: '50' });
+    host = simHost(join(dir, 'root')); // the tools' environment is taken when the host is opened
+    const log = join(host.logDir, 'g.log');
+    const pid = await startGuest(host, 'g', { planArgv: [plan(dir, 'g')] });
+    await until('two rotations', () => existsSync(`${log}.2`));
+    const tickCount = () => (readFileSync(log, 'utf8').match(/^fake bhyve \d+ tick \d+$/gm) ?? []).length;
+    await until('ticks after the last rotation', () => tickCount() >= 2);
+    await destroyGuest(host, 'g', liveness(host, 'g'));
+    assert.deepEqual(readdirSync(host.logDir).sort(), ['g.log', 'g.log.1', 'g.log.2']);
+    assert.deepEqual(pidsOf(dir, 'g'), [pid], 'no reboot: one bhyve wrote all of it');
+    const texts = [`${log}.2`, `${log}.1`, log].map((f) => readFileSync(f, 'utf8'));
+    // O_APPEND: after the truncation bhyve writes at the new end, not into a hole at its old offset
+    for (const t of texts) assert.equal(t.includes('\0'), false);
+    assert.match(texts[0], /log rotated: continued in .*g\.log \(copied, then emptied: bhyve keeps it open\)\n/);
+    assert.match(texts[2], /log rotated: previous log in .*g\.log\.1\n/);
+    // oldest to newest, the ticks only go up (a few may fall between a copy and its truncation)
+    const ticks = texts.flatMap((t) => [...t.matchAll(new RegExp(`^fake bhyve ${pid} tick (\\d+)$`, 'gm'))].map((m) => Number(m[1])));
+    assert.ok(ticks.length >= 6, `ticks: ${ticks.join(' ')}`);
+    assert.deepEqual(ticks, [...ticks].sort((a, b) => a - b));
+    assert.equal(new Set(ticks).size, ticks.length, 'no line is in two logs');
   });
 
   it('a failing loader is a start error with the loader\'s words; nothing is left running', async () => {

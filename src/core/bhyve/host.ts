@@ -9,7 +9,7 @@
  *   ROOT/var/run/bvirsh/NAME.{json,lock,req,xml}  live state, supervisor lock,
  *                                                 requests, transient definitions
  *   ROOT/var/lib/bvirsh/nvram/NAME_VARS.fd        UEFI variables
- *   ROOT/var/log/bvirsh/NAME.log                  supervisor + tool output
+ *   ROOT/var/log/bvirsh/NAME.log                  supervisor + tool output (rotated: NAME.log.1 …)
  *   ROOT/dev/vmm/NAME                             kernel VMs (sim: vmmapi-sim files)
  *   ROOT/dev/net/BRIDGE                           sim only: the host's bridges
  *                                                 (`bridge0` is made with the root)

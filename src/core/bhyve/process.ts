@@ -24,6 +24,11 @@ export interface Liveness {
   orphan: boolean;
 }
 
+/** The guest's log: supervisor, loader and bhyve output (rotated by the monitor). */
+export function logPath(host: BhyveHost, name: string): string {
+  return join(host.logDir, `${name}.log`);
+}
+
 /** Is the supervisor's lock held? flock probe: the addon's, else the monitor binary's. */
 export function lockHeld(host: BhyveHost, name: string): boolean {
   const path = join(host.runDir, `${name}.lock`);
@@ -91,7 +96,7 @@ const STATE_OF: Record<LiveState['state'], DomainState> = {
 export function liveness(host: BhyveHost, name: string, readonly = false): Liveness {
   // the lock first: once it is free the state file is final (read it after)
   const held = lockHeld(host, name);
-  const live = readLiveState(host.runDir, name);
+  let live = readLiveState(host.runDir, name);
   if (held) {
     const st = live?.state ?? 'starting';
     return { active: true, state: STATE_OF[st] ?? DomainState.Running, reason: live?.reason ?? 'booted', live, orphan: false };
@@ -101,7 +106,12 @@ export function liveness(host: BhyveHost, name: string, readonly = false): Liven
     return { active: true, state: paused ? DomainState.Paused : DomainState.Running, reason: paused ? 'user' : live!.reason, live, orphan: true };
   }
   const stale = (live && live.state !== 'shutoff') || existsSync(join(host.vmmDir, name));
-  if (stale && !readonly) cleanupStale(host, name, live);
+  if (stale && !readonly) {
+    cleanupStale(host, name, live);
+    live = readLiveState(host.runDir, name); // what the cleanup recorded: the same answer as every later call
+  } else if (stale && live && live.state !== 'shutoff') {
+    live = { ...live, state: 'shutoff', reason: 'crashed' }; // read-only: what a cleanup will record
+  }
   if (live?.state === 'shutoff' && !readonly && !existsSync(join(host.domainsDir, `${name}.xml`))) {
     // a guest undefined while it ran was transient since; now that it stopped it is gone
     unlinkIfExists(join(host.runDir, `${name}.xml`));
@@ -139,15 +149,21 @@ export function runCtl(host: BhyveHost, name: string, args: string[]): { status:
   return { status: r.status, stderr: r.stderr ?? '' };
 }
 
-/** Lowest positive id no live guest uses (ids are per boot of the guest, as libvirt's). */
+/**
+ * Lowest positive id no live guest uses (ids are per boot of the guest, as libvirt's).
+ * A state file left by a dead supervisor (power loss) holds no id: only a held
+ * lock or a still-running bhyve does.
+ */
 export function allocateID(host: BhyveHost): number {
   const used = new Set<number>();
   for (const f of safeReaddir(host.runDir)) {
-    if (!f.endsWith('.json')) continue;
+    if (!f.endsWith('.json') || f.startsWith('.')) continue;
+    let st: LiveState;
     try {
-      const st = JSON.parse(readFileSync(join(host.runDir, f), 'utf8')) as LiveState;
-      if (st.state !== 'shutoff' && st.id > 0) used.add(st.id);
-    } catch { /* being rewritten */ }
+      st = JSON.parse(readFileSync(join(host.runDir, f), 'utf8')) as LiveState;
+    } catch { continue; /* being rewritten */ }
+    if (st.state === 'shutoff' || !(st.id > 0)) continue;
+    if (lockHeld(host, f.slice(0, -5)) || bhyveAlive(st)) used.add(st.id);
   }
   let id = 1;
   while (used.has(id)) id++;
@@ -175,7 +191,8 @@ export async function startGuest(host: BhyveHost, name: string, opts: StartOptio
     cleanupStale(host, name, readLiveState(host.runDir, name));
   }
   const args = ['--name', name, '--rundir', host.runDir, '--bhyvectl', host.tools.bhyvectl,
-    '--ifconfig', host.tools.ifconfig, '--id', String(allocateID(host)), '--ready-fd', '3'];
+    '--ifconfig', host.tools.ifconfig, '--id', String(allocateID(host)), '--ready-fd', '3',
+    '--log', logPath(host, name)]; // the monitor rotates it between boots
   if (host.kind === 'sim') args.push('--sim');
   let planFile: string | undefined;
   if (opts.firstPlan) {
@@ -193,7 +210,7 @@ export async function startGuest(host: BhyveHost, name: string, opts: StartOptio
 
 async function spawnMonitor(host: BhyveHost, name: string, args: string[]): Promise<number> {
 
-  const logFd = openSync(join(host.logDir, `${name}.log`), 'a+', 0o640);
+  const logFd = openSync(logPath(host, name), 'a+', 0o640);
   let child;
   try {
     child = spawn(host.tools.monitor, args, { detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], env: host.toolEnv });
@@ -216,7 +233,7 @@ async function spawnMonitor(host: BhyveHost, name: string, args: string[]): Prom
   if (report.startsWith('ERR ')) {
     throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: ${report.slice(4).trim()}`);
   }
-  throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: the supervisor exited without starting the guest (see ${join(host.logDir, `${name}.log`)})`);
+  throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: the supervisor exited without starting the guest (see ${logPath(host, name)})`);
 }
 
 export function alreadyRunning(): VirError {
