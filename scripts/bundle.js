@@ -14,6 +14,8 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const out = path.join(dist, 'bvirsh.js');
+// V8 code cache of the bundle, read by bin/run.js (written last: never older than the bundle)
+const cacheFile = `${out}.cache`;
 
 async function main() {
   let esbuild;
@@ -21,9 +23,11 @@ async function main() {
     esbuild = require('esbuild');
   } catch {
     fs.rmSync(out, { force: true });
+    fs.rmSync(cacheFile, { force: true });
     process.stderr.write('bundle: esbuild not installed; bin/run.js will load dist/src (slower start)\n');
     return;
   }
+  fs.rmSync(cacheFile, { force: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8'));
   const lines = Object.values(manifest.commands)
     .filter((c) => c.pluginType === 'core' && c.relativePath)
@@ -46,7 +50,17 @@ async function main() {
     logLevel: 'error',
   });
   fs.rmSync(entry, { force: true });
+  writeCodeCache();
   process.stdout.write(`dist/bvirsh.js: ${lines.length} commands bundled\n`);
+}
+
+/** Compile the bundle as bin/run.js does (same wrapper, same file name) and
+ *  save V8's code cache for it. */
+function writeCodeCache() {
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  const script = new vm.Script(Module.wrap(fs.readFileSync(out, 'utf8')), { filename: out });
+  fs.writeFileSync(cacheFile, script.createCachedData());
 }
 
 main().catch((err) => {

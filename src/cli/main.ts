@@ -9,7 +9,6 @@
  *   - one argument: a command string, `bvirsh 'list; dominfo test'`;
  *   - several: one command and its arguments.
  */
-import { isatty } from 'node:tty';
 import { runCommand, runCommandString } from './dispatch';
 import { session } from './session';
 import { projectRoot } from './manifest';
@@ -144,6 +143,8 @@ export async function main(argv: string[]): Promise<number> {
   session.options = { ...session.options, uri: g.connect, readonly: g.readonly, quiet: g.quiet };
   try {
     if (g.rest.length === 0) {
+      // node:tty only here: a command given on the command line never needs it
+      const { isatty } = await import('node:tty');
       if (isatty(0) && isatty(1)) {
         const { runRepl } = await import('./repl');
         await runRepl({ quiet: g.quiet });
