@@ -11,6 +11,7 @@
  */
 import { runCommand, runCommandString } from './dispatch';
 import { session } from './session';
+import { installDirectStdout } from './direct-stdout';
 import { projectRoot } from './manifest';
 
 interface GlobalOptions {
@@ -114,6 +115,8 @@ async function readStdinStream(pending: string, onLine: (line: string) => Promis
 
 /** Run bvirsh with these arguments; resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  // a pipe or a file needs no net.Socket for stdout (see direct-stdout.ts)
+  installDirectStdout();
   // `bvirsh ... | head`: once the reader is gone there is nobody to write for
   // (virsh dies of SIGPIPE); end quietly instead of a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
