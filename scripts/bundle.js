@@ -5,7 +5,9 @@
 // compile). Inside the bundle '@oclif/core' is src/cli/oclif-lite; packages
 // from node_modules stay outside and load only when used. Each command is
 // registered under its id and evaluated only when run (esbuild's lazy module
-// wrappers). Run by `npm run build` after tsc and the manifest.
+// wrappers). Then scripts/code-cache.js writes dist/bvirsh.js.cache, the V8
+// code cache bin/run.js compiles the bundle with. Run by `npm run build`
+// after tsc and the manifest.
 // Without esbuild the bundle is skipped (bin/run.js then loads dist/src).
 'use strict';
 const fs = require('node:fs');
@@ -54,13 +56,12 @@ async function main() {
   process.stdout.write(`dist/bvirsh.js: ${lines.length} commands bundled\n`);
 }
 
-/** Compile the bundle as bin/run.js does (same wrapper, same file name) and
- *  save V8's code cache for it. */
+/** The V8 code cache for the bundle (scripts/code-cache.js), made in a
+ *  fresh node; without it bin/run.js simply compiles from source. */
 function writeCodeCache() {
-  const vm = require('node:vm');
-  const Module = require('node:module');
-  const script = new vm.Script(Module.wrap(fs.readFileSync(out, 'utf8')), { filename: out });
-  fs.writeFileSync(cacheFile, script.createCachedData());
+  const { spawnSync } = require('node:child_process');
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'code-cache.js')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+  if (r.status !== 0) process.stderr.write('bundle: no code cache written (bin/run.js will compile the bundle from source)\n');
 }
 
 main().catch((err) => {
