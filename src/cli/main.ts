@@ -9,6 +9,7 @@
  *   - one argument: a command string, `bvirsh 'list; dominfo test'`;
  *   - several: one command and its arguments.
  */
+import { fstatSync } from 'node:fs';
 import { runCommand, runCommandString } from './dispatch';
 import { session } from './session';
 import { installDirectStdout } from './direct-stdout';
@@ -69,6 +70,17 @@ export function parseGlobalOptions(argv: string[]): GlobalOptions {
   }
   g.rest = argv.slice(i);
   return g;
+}
+
+/** isatty(fd), without loading node:tty (which loads net) for what cannot
+ *  be a terminal: only a character device can. */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (require('node:tty') as typeof import('node:tty')).isatty(fd);
 }
 
 /** Feed stdin to onLine one line at a time, each awaited before the next.
@@ -146,9 +158,7 @@ export async function main(argv: string[]): Promise<number> {
   session.options = { ...session.options, uri: g.connect, readonly: g.readonly, quiet: g.quiet };
   try {
     if (g.rest.length === 0) {
-      // node:tty only here: a command given on the command line never needs it
-      const { isatty } = await import('node:tty');
-      if (isatty(0) && isatty(1)) {
+      if (isTerminal(0) && isTerminal(1)) {
         const { runRepl } = await import('./repl');
         await runRepl({ quiet: g.quiet });
         return 0;
@@ -156,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
       // A script on stdin: every line runs, failures are reported and the
       // script goes on; the status is 0 at the end, as virsh's.
       let quit = false;
-      const stopBuffering = isatty(1) ? undefined : (await import('./stdout-buffer')).bufferStdout();
+      const stopBuffering = isTerminal(1) ? undefined : (await import('./stdout-buffer')).bufferStdout();
       try {
         await readStdinLines(async (line) => {
           if (quit) return;
