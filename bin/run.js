@@ -21,7 +21,8 @@ function loadBundle() {
   const fs = require('node:fs');
   let src;
   try {
-    src = fs.readFileSync(bundle, 'utf8');
+    // the bundle is ASCII (scripts/bundle.js): latin1 reads it without UTF-8 decoding
+    src = fs.readFileSync(bundle, 'latin1');
   } catch (err) {
     if (err.code === 'ENOENT') return undefined;
     throw err;

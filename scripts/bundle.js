@@ -52,6 +52,14 @@ async function main() {
     logLevel: 'error',
   });
   fs.rmSync(entry, { force: true });
+  // bin/run.js reads the bundle as latin1 (no UTF-8 decoding at every start):
+  // it must be ASCII. esbuild escapes strings and regexps; what is left (a
+  // comment it keeps) is escaped the same way.
+  const text = fs.readFileSync(out, 'utf8');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(text)) {
+    fs.writeFileSync(out, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
   writeCodeCache();
   process.stdout.write(`dist/bvirsh.js: ${lines.length} commands bundled\n`);
 }

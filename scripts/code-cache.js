@@ -16,7 +16,7 @@ const dist = path.resolve(__dirname, '..', 'dist');
 const bundle = path.join(dist, 'bvirsh.js');
 const out = `${bundle}.cache`;
 
-const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle });
+const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'latin1')), { filename: bundle });
 const mod = new Module(bundle, module);
 mod.filename = bundle;
 mod.paths = Module._nodeModulePaths(dist);
