@@ -8,12 +8,48 @@
 const path = require('node:path');
 const dist = path.join(__dirname, '..', 'dist');
 const bundle = path.join(dist, 'bvirsh.js');
-let cli;
-try {
-  cli = require(bundle);
-} catch (err) {
-  // Only a missing bundle falls back; a module missing inside it is an error.
-  if (err.code !== 'MODULE_NOT_FOUND' || !String(err.message).startsWith(`Cannot find module '${bundle}'`)) throw err;
+
+/**
+ * Load the bundle as require() would, but compiled with the V8 code cache
+ * scripts/bundle.js wrote beside it (dist/bvirsh.js.cache): compiling the
+ * half-megabyte file from scratch is a large part of a command's start-up.
+ * V8 checks the cache against the source and its own version and flags and
+ * ignores it when it does not fit (then this is an ordinary compile).
+ * Returns undefined when there is no bundle.
+ */
+function loadBundle() {
+  const fs = require('node:fs');
+  let src;
+  try {
+    // the bundle is ASCII (scripts/bundle.js): latin1 reads it without UTF-8 decoding
+    src = fs.readFileSync(bundle, 'latin1');
+  } catch (err) {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  }
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(`${bundle}.cache`);
+  } catch { /* no cache: compiled from source */ }
+  const Module = require('node:module');
+  const vm = require('node:vm');
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = Module._nodeModulePaths(dist);
+  Module._cache[bundle] = mod;
+  const script = new vm.Script(Module.wrap(src), { filename: bundle, cachedData });
+  try {
+    script.runInThisContext()(mod.exports, Module.createRequire(bundle), mod, bundle, dist);
+  } catch (err) {
+    delete Module._cache[bundle];
+    throw err;
+  }
+  mod.loaded = true;
+  return mod.exports;
+}
+
+let cli = loadBundle();
+if (cli === undefined) {
   require(path.join(dist, 'src', 'cli', 'fast-require')).installFastRequire();
   cli = require(path.join(dist, 'src', 'cli', 'main'));
 }

@@ -5,7 +5,9 @@
 // compile). Inside the bundle '@oclif/core' is src/cli/oclif-lite; packages
 // from node_modules stay outside and load only when used. Each command is
 // registered under its id and evaluated only when run (esbuild's lazy module
-// wrappers). Run by `npm run build` after tsc and the manifest.
+// wrappers). Then scripts/code-cache.js writes dist/bvirsh.js.cache, the V8
+// code cache bin/run.js compiles the bundle with. Run by `npm run build`
+// after tsc and the manifest.
 // Without esbuild the bundle is skipped (bin/run.js then loads dist/src).
 'use strict';
 const fs = require('node:fs');
@@ -14,6 +16,8 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const out = path.join(dist, 'bvirsh.js');
+// V8 code cache of the bundle, read by bin/run.js (written last: never older than the bundle)
+const cacheFile = `${out}.cache`;
 
 async function main() {
   let esbuild;
@@ -21,9 +25,11 @@ async function main() {
     esbuild = require('esbuild');
   } catch {
     fs.rmSync(out, { force: true });
+    fs.rmSync(cacheFile, { force: true });
     process.stderr.write('bundle: esbuild not installed; bin/run.js will load dist/src (slower start)\n');
     return;
   }
+  fs.rmSync(cacheFile, { force: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8'));
   const lines = Object.values(manifest.commands)
     .filter((c) => c.pluginType === 'core' && c.relativePath)
@@ -46,7 +52,24 @@ async function main() {
     logLevel: 'error',
   });
   fs.rmSync(entry, { force: true });
+  // bin/run.js reads the bundle as latin1 (no UTF-8 decoding at every start):
+  // it must be ASCII. esbuild escapes strings and regexps; what is left (a
+  // comment it keeps) is escaped the same way.
+  const text = fs.readFileSync(out, 'utf8');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(text)) {
+    fs.writeFileSync(out, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
+  writeCodeCache();
   process.stdout.write(`dist/bvirsh.js: ${lines.length} commands bundled\n`);
+}
+
+/** The V8 code cache for the bundle (scripts/code-cache.js), made in a
+ *  fresh node; without it bin/run.js simply compiles from source. */
+function writeCodeCache() {
+  const { spawnSync } = require('node:child_process');
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'code-cache.js')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+  if (r.status !== 0) process.stderr.write('bundle: no code cache written (bin/run.js will compile the bundle from source)\n');
 }
 
 main().catch((err) => {

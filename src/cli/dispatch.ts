@@ -143,7 +143,8 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
   const [name, ...args] = words;
   if (name === undefined || name === '') return { status: 0 };
   try {
-    const b = await builtin(name, args, opts.interactive ?? false);
+    // (most lines run a real command: no await for the shell's own ones)
+    const b = BUILTIN_NAMES.has(name) ? await builtin(name, args, opts.interactive ?? false) : undefined;
     if (b) return b;
   } catch (err) {
     return { status: reportThrown(err) };

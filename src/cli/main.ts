@@ -9,9 +9,10 @@
  *   - one argument: a command string, `bvirsh 'list; dominfo test'`;
  *   - several: one command and its arguments.
  */
-import { isatty } from 'node:tty';
+import { fstatSync } from 'node:fs';
 import { runCommand, runCommandString } from './dispatch';
 import { session } from './session';
+import { installDirectStdout } from './direct-stdout';
 import { projectRoot } from './manifest';
 
 interface GlobalOptions {
@@ -71,6 +72,17 @@ export function parseGlobalOptions(argv: string[]): GlobalOptions {
   return g;
 }
 
+/** isatty(fd), without loading node:tty (which loads net) for what cannot
+ *  be a terminal: only a character device can. */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (require('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
 /** Feed stdin to onLine one line at a time, each awaited before the next.
  *  Reads fd 0 directly: creating process.stdin costs more than a whole
  *  command (10-25 ms), and a script needs no stream machinery. */
@@ -115,6 +127,8 @@ async function readStdinStream(pending: string, onLine: (line: string) => Promis
 
 /** Run bvirsh with these arguments; resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  // a pipe or a file needs no net.Socket for stdout (see direct-stdout.ts)
+  installDirectStdout();
   // `bvirsh ... | head`: once the reader is gone there is nobody to write for
   // (virsh dies of SIGPIPE); end quietly instead of a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -144,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
   session.options = { ...session.options, uri: g.connect, readonly: g.readonly, quiet: g.quiet };
   try {
     if (g.rest.length === 0) {
-      if (isatty(0) && isatty(1)) {
+      if (isTerminal(0) && isTerminal(1)) {
         const { runRepl } = await import('./repl');
         await runRepl({ quiet: g.quiet });
         return 0;
@@ -152,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
       // A script on stdin: every line runs, failures are reported and the
       // script goes on; the status is 0 at the end, as virsh's.
       let quit = false;
-      const stopBuffering = isatty(1) ? undefined : (await import('./stdout-buffer')).bufferStdout();
+      const stopBuffering = isTerminal(1) ? undefined : (await import('./stdout-buffer')).bufferStdout();
       try {
         await readStdinLines(async (line) => {
           if (quit) return;

@@ -22,7 +22,9 @@ export function bufferStdout(): () => void {
 
   const flush = (): void => {
     if (chunks.length === 0) return;
-    const data = Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+    // commands write strings: one join and one encoding beats a Buffer per piece
+    const data = chunks.every((c) => typeof c === 'string') ? Buffer.from(chunks.join(''))
+      : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
     chunks = [];
     size = 0;
     writeAll(data);

@@ -34,7 +34,7 @@ export class VirError extends Error {
   readonly detail?: string;
   /** errno when the failure came from a system call (native addon, fs). */
   readonly errno?: number;
-  /** a diagnostic printed as is before the error lines (libxml2's "I/O warning : …") */
+  /** a diagnostic printed as is before the error lines (libxml2's "I/O warning : ...") */
   readonly warning?: string;
 
   constructor(code: VirErrorCode, message: string, opts: { detail?: string; errno?: number; cause?: unknown; warning?: string } = {}) {

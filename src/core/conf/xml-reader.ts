@@ -20,7 +20,7 @@
  * test/unit/xml-reader.test.ts checks that both agree on accept/reject over
  * mutated corpus documents.
  */
-import { XMLValidator } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { VirError } from '../errors';
 
 export const MAX_XML_BYTES = 10 * 1024 * 1024;
@@ -208,6 +208,9 @@ export function readXMLTree(xml: string): XmlElement {
     return read(xml);
   } catch (e) {
     if (!(e instanceof Malformed)) throw e;
+    // loaded only here: start-up never pays for it
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { XMLValidator } = require('fast-xml-parser') as typeof FastXmlParser;
     const v = XMLValidator.validate(xml, { allowBooleanAttributes: false });
     if (v !== true) throw xmlError(`malformed XML at line ${v.err.line}, column ${v.err.col}: ${v.err.msg}`);
     throw xmlError(`malformed XML: ${e.message}`);

@@ -11,7 +11,7 @@
  * Written from observing `virsh -c test:///default define/dumpxml`; the
  * messages are the ones virsh prints for the same mistakes.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { VirError } from '../errors';
 import { attr, child, children, cloneNode, el, formatXML, parseXML, setAttr, type XNode } from './xml';
 
@@ -110,8 +110,12 @@ function normUUID(s: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** node:crypto, loaded only when a MAC or UUID has to be made up (not at start-up) */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
+
 function randomMAC(): string {
-  const b = randomBytes(3);
+  const b = crypto().randomBytes(3);
   return ['52', '54', '00', ...Array.from(b, (x) => x.toString(16).padStart(2, '0'))].join(':');
 }
 
@@ -391,7 +395,7 @@ export function parseTestDomain(xml: string | XNode, opts: ParseOptions = {}): T
 
   const uuidText = child(root, 'uuid')?.text;
   if (uuidText !== undefined && !isUUID(uuidText)) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: malformed uuid element');
-  const uuid = uuidText !== undefined ? normUUID(uuidText) : randomUUID();
+  const uuid = uuidText !== undefined ? normUUID(uuidText) : crypto().randomUUID();
 
   const memNode = child(root, 'memory');
   if (!memNode) throw new VirError('VIR_ERR_XML_ERROR', 'XML error: Memory size must be specified via <memory> or in the <numa> configuration');

@@ -85,6 +85,9 @@ export class TestDriverState {
   byName(name: string): DomainObj | undefined { return this.names.get(name); }
   /** UUIDs are accepted with or without dashes, in either case */
   byUUID(uuid: string): DomainObj | undefined {
+    // the canonical form (every key is one) needs no rewriting: each call of a Domain method comes here
+    const exact = this.uuids.get(uuid);
+    if (exact) return exact;
     const h = uuid.replace(/-/g, '').toLowerCase();
     if (h.length !== 32) return undefined;
     return this.uuids.get(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);

@@ -1,14 +1,19 @@
 /**
- * Small ordered XML tree for the test:/// driver: a safe parser on top of
- * fast-xml-parser (no DOCTYPE, no custom entities, size limit) and a
- * serializer that writes XML the way libvirt formats it (two-space indent,
- * single-quoted attributes, `<x/>` for empty elements).
+ * Small ordered XML tree for the test:/// driver: a safe parser (no DOCTYPE,
+ * no custom entities, size limit) and a serializer that writes XML the way
+ * libvirt formats it (two-space indent, single-quoted attributes, `<x/>` for
+ * empty elements).
  *
- * Malformed documents are reported with the wording libxml2 gives for the
- * common cases (virsh prints them verbatim), e.g.
+ * Parsing has two paths that build the same tree. The fast one (readPlain)
+ * reads, in one pass, the plain XML that domain and node files are written
+ * in; on anything else, malformed input included, it gives up and the full
+ * one (parseXMLFull: fast-xml-parser, loaded only then) decides. Malformed
+ * documents are reported with the wording libxml2 gives for the common cases
+ * (virsh prints them verbatim), e.g.
  *   (domain_definition):2: Premature end of data in tag domain line 1
+ * test/unit/test-xml.test.ts checks that both paths agree.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { VirError } from '../errors';
 
 export interface XNode {
@@ -63,6 +68,14 @@ export function parseXML(xml: string, docName: string): XNode {
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
     throw new VirError('VIR_ERR_XML_ERROR', `XML error: ${docName}: DOCTYPE and entity declarations are not allowed`);
   }
+  return readPlain(xml) ?? parseXMLFull(xml, docName);
+}
+
+/** The full parser: fast-xml-parser's validator and parser, with libxml2's
+ *  wording for errors. Exported for the test that compares both paths. */
+export function parseXMLFull(xml: string, docName: string): XNode {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { XMLParser, XMLValidator } = require('fast-xml-parser') as typeof FastXmlParser;
   const wellFormed = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (wellFormed !== true) {
     if (/is repeated/.test(wellFormed.err.msg)) checkLikeLibxml(xml, docName);
@@ -86,6 +99,131 @@ export function parseXML(xml: string, docName: string): XNode {
   const roots = convert(raw);
   if (roots.length === 0) throw libxmlStyleError(xml, docName, { code: 'InvalidXml', msg: 'empty', line: 1, col: 1 });
   return roots[0];
+}
+
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
+const NAMED_ENTITY_RE = /&(lt|gt|amp|apos|quot);/g;
+const OTHER_AMP_RE = /&(?!(?:lt|gt|amp|apos|quot);)/;
+
+/** The five predefined entities decoded in one pass (as fast-xml-parser
+ *  does); undefined for any other '&' (left to the full parser). */
+function decodeNamed(s: string): string | undefined {
+  if (s.indexOf('&') < 0) return s;
+  if (OTHER_AMP_RE.test(s)) return undefined;
+  return s.replace(NAMED_ENTITY_RE, (_m, e: string) => NAMED_ENTITIES[e]);
+}
+
+/** end of the ASCII name starting at `at` (a letter or '_', then letters, digits, _ - . :), or `at` */
+function nameEnd(xml: string, at: number): number {
+  const c0 = xml.charCodeAt(at);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) return at;
+  let k = at + 1;
+  for (;;) {
+    const c = xml.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 45 || c === 46) k++;
+    else return k;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+/** names fast-xml-parser treats specially (object keys): left to it */
+const SPECIAL_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
+
+/**
+ * The fast path: the tree parseXMLFull would build, or undefined when the
+ * document uses anything beyond plain XML (or is malformed). Text and
+ * attribute values are trimmed, then the predefined entities decoded; the
+ * text pieces of an element (split by its children) are joined.
+ */
+function readPlain(xml: string): XNode | undefined {
+  const n = xml.length;
+  let root: XNode | undefined;
+  const stack: XNode[] = [];
+  const pieces: Array<string[] | undefined> = [];
+  let i = 0;
+  if (xml.startsWith('<?xml ')) {
+    const e = xml.indexOf('?>');
+    if (e < 0) return undefined;
+    i = e + 2;
+  }
+  while (i < n) {
+    const lt = xml.indexOf('<', i);
+    const textEnd = lt < 0 ? n : lt;
+    let k = i;
+    while (k < textEnd && isSpace(xml.charCodeAt(k))) k++;
+    if (k < textEnd) {
+      if (stack.length === 0) return undefined; // text outside the root
+      const t = xml.slice(k, textEnd).trim();
+      if (t.length > 0) {
+        const d = decodeNamed(t);
+        if (d === undefined) return undefined;
+        const top = stack.length - 1;
+        (pieces[top] ??= []).push(d);
+      }
+    }
+    if (lt < 0) break;
+    const c = xml.charCodeAt(lt + 1);
+    if (c === 33 /* ! */) {
+      // a comment outside the root element; anything else starting '<!' is left to the full parser
+      if (stack.length > 0 || !xml.startsWith('<!--', lt)) return undefined;
+      const e = xml.indexOf('-->', lt + 4);
+      if (e < 0 || xml.slice(lt + 4, e).includes('--')) return undefined;
+      i = e + 3;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      const ne = nameEnd(xml, lt + 2);
+      if (ne === lt + 2 || xml.charCodeAt(ne) !== 62 /* > */) return undefined;
+      const top = stack.pop();
+      if (!top || xml.slice(lt + 2, ne) !== top.name) return undefined;
+      const texts = pieces.pop();
+      if (texts) top.text = texts.join('');
+      i = ne + 1;
+      continue;
+    }
+    // start tag
+    let at = nameEnd(xml, lt + 1);
+    if (at === lt + 1) return undefined;
+    const name = xml.slice(lt + 1, at);
+    if (SPECIAL_NAMES.has(name)) return undefined;
+    const node: XNode = { name, attrs: [], children: [] };
+    let selfClose = false;
+    for (;;) {
+      const ws = at;
+      while (at < n && isSpace(xml.charCodeAt(at))) at++;
+      const ch = xml.charCodeAt(at);
+      if (ch === 62 /* > */) { at++; break; }
+      if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { selfClose = true; at += 2; break; }
+      if (at === ws) return undefined;
+      const ae = nameEnd(xml, at);
+      if (ae === at || xml.charCodeAt(ae) !== 61 /* = */) return undefined;
+      const aname = xml.slice(at, ae);
+      const q = xml.charCodeAt(ae + 1);
+      if (q !== 34 && q !== 39) return undefined;
+      const close = xml.indexOf(q === 34 ? '"' : "'", ae + 2);
+      if (close < 0) return undefined;
+      const raw = xml.slice(ae + 2, close);
+      if (raw.indexOf('<') >= 0 || SPECIAL_NAMES.has(aname)) return undefined;
+      for (const [k2] of node.attrs) if (k2 === aname) return undefined;
+      const v = decodeNamed(raw.trim());
+      if (v === undefined) return undefined;
+      node.attrs.push([aname, v]);
+      at = close + 1;
+    }
+    if (stack.length > 0) stack[stack.length - 1].children.push(node);
+    else if (root) return undefined; // a second root
+    else root = node;
+    if (!selfClose) {
+      stack.push(node);
+      pieces.push(undefined);
+    }
+    i = at;
+  }
+  if (stack.length > 0) return undefined;
+  return root;
 }
 
 type Raw = Record<string, unknown>;

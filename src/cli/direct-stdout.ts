@@ -1,0 +1,106 @@
+/**
+ * Direct standard output when it is a pipe or a file (start-up speed).
+ *
+ * process.stdout on a pipe is a net.Socket: creating it loads node's net and
+ * stream modules, a large share of a short command's start-up. Node writes
+ * to a pipe or a file synchronously anyway (on Linux and FreeBSD), so until
+ * something needs more of the stream than write(), process.stdout is a small
+ * stand-in whose write() is fs.writeSync(1, ...). Anything else asked of it
+ * (or set on it) creates the real stream: process.stdout is the real one
+ * from then on, with the listeners and the write() replacement the stand-in
+ * had. Terminals and sockets keep node's own stream.
+ */
+import * as fs from 'node:fs';
+
+type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Put the stand-in in place; false when stdout is not a pipe or a file (nothing changed). */
+export function installDirectStdout(): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(1);
+  } catch {
+    return false;
+  }
+  if (!st.isFIFO() && !st.isFile()) return false;
+  const desc = Object.getOwnPropertyDescriptor(process, 'stdout');
+  if (!desc || !desc.get || !desc.configurable) return false;
+
+  const listeners: Array<[string, Listener, boolean]> = [];
+  let real: NodeJS.WriteStream | undefined;
+
+  const writeAll = (data: string | Uint8Array, encoding?: BufferEncoding): void => {
+    const buf = typeof data === 'string' ? Buffer.from(data, encoding) : data;
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += fs.writeSync(1, buf, off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe is full: retry
+        const onError = listeners.filter(([ev]) => ev === 'error');
+        if (onError.length === 0) throw e;
+        for (const [, fn] of onError) fn(e);
+        return;
+      }
+    }
+  };
+
+  const stub: Record<string | symbol, unknown> = {
+    fd: 1,
+    isTTY: false,
+    writable: true,
+    write(chunk: string | Uint8Array, encoding?: BufferEncoding | (() => void), cb?: () => void): boolean {
+      const callback = typeof encoding === 'function' ? encoding : cb;
+      writeAll(chunk, typeof encoding === 'string' ? encoding : undefined);
+      if (callback) process.nextTick(callback);
+      return true;
+    },
+  };
+  const directWrite = stub.write;
+  const addListener = (once: boolean) => function (this: unknown, ev: string, fn: Listener): unknown {
+    if (real) return once ? real.once(ev, fn) : real.on(ev, fn);
+    listeners.push([ev, fn, once]);
+    return proxy;
+  };
+  stub.on = addListener(false);
+  stub.addListener = stub.on;
+  stub.once = addListener(true);
+
+  /** The real stream, made once: it takes over the stand-in's listeners and write(). */
+  const materialize = (): NodeJS.WriteStream => {
+    if (real) return real;
+    Object.defineProperty(process, 'stdout', desc);
+    real = process.stdout;
+    for (const [ev, fn, once] of listeners) {
+      if (once) real.once(ev, fn);
+      else real.on(ev, fn);
+    }
+    if (stub.write !== directWrite) real.write = stub.write as typeof real.write;
+    return real;
+  };
+
+  const proxy = new Proxy(stub, {
+    get(target, prop) {
+      if (real) {
+        const v = Reflect.get(real, prop) as unknown;
+        return typeof v === 'function' ? v.bind(real) : v;
+      }
+      if (prop in target) return target[prop];
+      const r = materialize();
+      const v = Reflect.get(r, prop) as unknown;
+      return typeof v === 'function' ? v.bind(r) : v;
+    },
+    set(target, prop, value) {
+      if (!real && prop === 'write') {
+        target.write = value;
+        return true;
+      }
+      return Reflect.set(materialize(), prop, value);
+    },
+    has(target, prop) {
+      return real ? prop in real : prop in target || prop in materialize();
+    },
+  });
+  Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => real ?? proxy });
+  return true;
+}
