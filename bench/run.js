@@ -31,11 +31,19 @@ async function main() {
     }
     for (const r of rows) {
       const ratio = r.value / r.baseline;
-      const ok = r.goal === undefined || ratio <= r.goal;
+      // goal: the largest acceptable value/baseline ratio; atLeast / atMost: an absolute
+      // goal on the value itself (throughput, sizes), in the row's unit.
+      let goal = '';
+      let ok = true;
+      if (r.goal !== undefined) { ok = ratio <= r.goal; goal = `<= ${r.goal}x`; }
+      if (r.atLeast !== undefined) { ok = r.value >= r.atLeast; goal = `>= ${r.atLeast} ${r.unit}`; }
+      if (r.atMost !== undefined) { ok = r.value <= r.atMost; goal = `<= ${r.atMost} ${r.unit}`; }
       if (!ok) missed++;
       const unit = r.unit || 'ms';
-      console.log(`${pad(r.name, 52)}${lpad(`${r.value.toFixed(1)} ${unit}`, 11)}${lpad(`${r.baseline.toFixed(1)} ${unit}`, 11)}  ` +
-        `${pad(r.baselineName, 16)}${lpad(`${ratio.toFixed(2)}x`, 7)}  ${r.goal === undefined ? '' : `<= ${r.goal}x ${ok ? 'met' : 'MISSED'}`}`);
+      const num = (v) => (v >= 1000 ? Math.round(v).toString() : v.toFixed(1));
+      console.log(`${pad(r.name, 52)}${lpad(`${num(r.value)} ${unit}`, 11)}${lpad(`${num(r.baseline)} ${unit}`, 11)}  ` +
+        `${pad(r.baselineName, 16)}${lpad(`${ratio.toFixed(2)}x`, 7)}  ${goal ? `${goal} ${ok ? 'met' : 'MISSED'}` : ''}`);
+      if (r.note) console.log(`    (${r.note})`);
     }
   }
   console.log(`\n${files.length} benchmark file(s), ${failed} failed, ${missed} goal(s) missed`);
