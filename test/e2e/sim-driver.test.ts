@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { open } from '../../src/core/connect';
 import type { Connection } from '../../src/core/api';
 import { nativeBuildDir } from '../../src/core/bhyve/host';
+import * as vmmFacade from '../../src/core/vmm';
 import { Pty, hasScript } from '../helpers/pty';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -463,6 +464,17 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     });
     assert.deepEqual(await bvirsh(dir, ['__rc', 'start']), { code: 0, stdout: "Domain 'auto1' started\nDomain 'stub' started\n\n", stderr: '' });
     assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, 'auto1\nstub\n\n');
+    // The guests must have booted far enough to enable ACPI (the sim guest's status block at
+    // 0x8000 says acpi=1): before that, SIGTERM kills bhyve outright, as on FreeBSD, and the
+    // stubborn guest would be off before the timeout instead of forced off after it.
+    for (const n of ['auto1', 'stub']) {
+      await until(`${n} enables ACPI`, async () => {
+        const h = await vmmFacade.openVM(n, { simRoot: dir });
+        try {
+          return /\nacpi=1\n/.test((await h.readMemory(0x8000, 512)).toString('latin1')) || undefined;
+        } finally { h.close(); }
+      });
+    }
     const stop = await bvirsh(dir, ['__rc', 'stop', '--timeout', '2']);
     assert.equal(stop.code, 0, stop.stderr);
     assert.deepEqual(stop.stdout.split('\n').filter(Boolean).sort(), ["Domain 'auto1' shut down", "Domain 'stub' forced off after the timeout"]);

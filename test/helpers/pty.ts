@@ -34,6 +34,9 @@ export class Pty {
       this.raw += d.toString('utf8');
       for (const w of this.waiters.splice(0)) w();
     };
+    // A write racing the child's exit fails with EPIPE; the waitFor()/exited that follows
+    // reports the exit with the screen, which says more than an uncaught EPIPE.
+    this.child.stdin!.on('error', () => { /* reported through waitFor()/exited */ });
     this.child.stdout!.on('data', onData);
     this.child.stderr!.on('data', onData);
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => {
@@ -47,6 +50,9 @@ export class Pty {
   }
 
   type(text: string): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      throw new Error(`cannot type ${JSON.stringify(text)}: the process has exited; screen:\n${this.screen}`);
+    }
     this.child.stdin!.write(text);
   }
 

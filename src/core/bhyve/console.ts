@@ -6,7 +6,7 @@
  * One session at a time: RUNDIR/NAME.console holds the attached client's pid
  * (created exclusively); --force ends that session (SIGTERM) and takes over.
  */
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, linkSync, openSync, writeSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
@@ -36,13 +36,20 @@ export function consolePath(host: BhyveHost, def: DomainDef): string | undefined
 function claim(host: BhyveHost, name: string, force: boolean): string {
   const pidFile = join(host.runDir, `${name}.console`);
   for (let attempt = 0; attempt < 2; attempt++) {
+    // The claim appears with its pid already inside (written to a private file, then
+    // hard-linked into place, which fails if a claim exists): another session never sees
+    // an empty claim and mistakes it for a stale one.
+    const mine = `${pidFile}.${process.pid}`;
     try {
-      const fd = openSync(pidFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      const fd = openSync(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
+      linkSync(mine, pidFile);
       return pidFile;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkIfExists(mine);
     }
     const holder = Number.parseInt(readIfExists(pidFile) ?? '', 10);
     if (pidAlive(holder) && holder !== process.pid) {
