@@ -39,6 +39,25 @@ export interface LookupKinds { id?: boolean; uuid?: boolean; name?: boolean }
 
 type OclifParseError = Error & { oclif?: { exit?: number }; flags?: string[]; args?: string[] };
 
+/** Per command class: its option names and short letters, for checkRepeats
+ *  (built once: a script runs the same command many times). */
+const repeatIndexes = new WeakMap<object, { names: Set<string>; byChar: Map<string, string> }>();
+function repeatIndex(ctor: { baseFlags?: object; flags?: object }): { names: Set<string>; byChar: Map<string, string> } {
+  let idx = repeatIndexes.get(ctor);
+  if (!idx) {
+    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { char?: string }>;
+    const byChar = new Map<string, string>();
+    // first flag declaring a letter wins, as Object.keys().find() did
+    for (const k of Object.keys(flagDefs)) {
+      const c = flagDefs[k].char;
+      if (c !== undefined && !byChar.has(c)) byChar.set(c, k);
+    }
+    idx = { names: new Set(Object.keys(flagDefs)), byChar };
+    repeatIndexes.set(ctor, idx);
+  }
+  return idx;
+}
+
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
 
@@ -81,14 +100,17 @@ export abstract class BaseCommand extends Command {
 
   /** virsh refuses an option given twice, a positional argument counting as its option. */
   private checkRepeats(ctor: typeof BaseCommand): void {
-    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { char?: string }>;
-    const seen = new Set<string>();
+    const { names, byChar } = repeatIndex(ctor);
+    let seen: Set<string> | undefined;
     for (const tok of this.argv) {
       if (tok === '--') break;
+      if (tok.charCodeAt(0) !== 45 /* - */) continue; // a plain word (the common case)
       let name: string | undefined;
-      if (tok.startsWith('--')) name = tok.slice(2).replace(/=.*$/, '');
-      else if (/^-[a-zA-Z]$/.test(tok)) name = Object.keys(flagDefs).find((k) => flagDefs[k].char === tok[1]);
-      if (!name || !(name in flagDefs)) continue;
+      if (tok.startsWith('--')) {
+        name = tok.indexOf('=') === -1 ? tok.slice(2) : tok.slice(2).replace(/=.*$/, '');
+      } else if (tok.length === 2 && /^-[a-zA-Z]$/.test(tok)) name = byChar.get(tok[1]);
+      if (!name || !names.has(name)) continue;
+      seen ??= new Set<string>();
       if (seen.has(name)) throw new UsageError(`option --${name} already seen`);
       seen.add(name);
     }

@@ -44,9 +44,13 @@ export function realCore(): any {
 
 // ---- Flags and Args: the same definition objects as @oclif/core 4.9 ----
 
+/** The value parser of plain string/boolean flags and arguments: it returns
+ *  its input, so fastParse skips calling (and awaiting) it. */
+const passThrough = async (input: unknown): Promise<unknown> => input;
+
 function customFlag(defaults: Record<string, unknown> = {}) {
   return (options: Record<string, unknown> = {}): AnyFlag => ({
-    parse: async (input: unknown) => input,
+    parse: passThrough,
     ...defaults,
     ...options,
     input: [],
@@ -73,7 +77,7 @@ export const Flags = {
     },
   }),
   boolean(options: Record<string, unknown> = {}): AnyFlag {
-    return { parse: async (b: unknown) => b, ...options, allowNo: Boolean(options.allowNo), type: 'boolean' } as AnyFlag;
+    return { parse: passThrough, ...options, allowNo: Boolean(options.allowNo), type: 'boolean' } as AnyFlag;
   },
   // Flags this CLI never defines itself fall through to the real package.
   get file() { return realCore().Flags.file; },
@@ -83,7 +87,7 @@ export const Flags = {
 
 function customArg(defaults: Record<string, unknown> = {}) {
   return (options: Record<string, unknown> = {}): AnyArg => ({
-    parse: async (i: unknown) => i,
+    parse: passThrough,
     ...defaults,
     ...options,
     input: [],
@@ -173,17 +177,19 @@ export interface ParseOutput {
 
 /** Per flag set (one per command class, see flagsOf): what fastParse needs
  *  to know about it, computed once — a script runs the same commands often. */
-const flagIndexes = new WeakMap<object, { advanced: boolean; byChar: Map<string, string> }>();
-function flagIndex(flagDefs: Record<string, AnyFlag>): { advanced: boolean; byChar: Map<string, string> } {
+interface FlagIndex { advanced: boolean; byChar: Map<string, string>; entries: Array<[string, AnyFlag]> }
+const flagIndexes = new WeakMap<object, FlagIndex>();
+function flagIndex(flagDefs: Record<string, AnyFlag>): FlagIndex {
   let idx = flagIndexes.get(flagDefs);
   if (!idx) {
     const byChar = new Map<string, string>();
     let advanced = false;
-    for (const [name, def] of Object.entries(flagDefs)) {
+    const entries = Object.entries(flagDefs);
+    for (const [name, def] of entries) {
       if (def.char) byChar.set(def.char, name);
       if (ADVANCED_FLAG_KEYS.some((k) => def[k] !== undefined)) advanced = true;
     }
-    idx = { advanced, byChar };
+    idx = { advanced, byChar, entries };
     flagIndexes.set(flagDefs, idx);
   }
   return idx;
@@ -204,7 +210,7 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
   const flagDefs = opts.flags ?? {};
   const argDefs = opts.args ?? {};
   const strict = opts.strict !== false;
-  const { advanced, byChar } = flagIndex(flagDefs);
+  const { advanced, byChar, entries } = flagIndex(flagDefs);
   if (advanced) throw new NeedsRealParser();
 
   const flagInputs = new Map<string, string[]>();
@@ -251,10 +257,11 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
   const flags: Record<string, unknown> = {};
   const metadata: ParseOutput['metadata'] = { flags: {} };
   try {
-    for (const [name, def] of Object.entries(flagDefs)) {
+    for (const [name, def] of entries) {
       const inputs = flagInputs.get(name);
       if (inputs) {
-        if (def.type === 'boolean') flags[name] = await def.parse(true, opts.context, def);
+        if (def.parse === passThrough) flags[name] = def.type === 'boolean' ? true : def.multiple ? inputs.slice() : inputs[0];
+        else if (def.type === 'boolean') flags[name] = await def.parse(true, opts.context, def);
         else if (def.multiple) flags[name] = await Promise.all(inputs.map((v) => def.parse(v, opts.context, def)));
         else flags[name] = await def.parse(inputs[0], opts.context, def);
       } else if (def.default !== undefined) {
@@ -285,7 +292,7 @@ async function fastParse(argv: string[], opts: ParseOptions): Promise<ParseOutpu
       const def = argName === undefined ? undefined : argDefs[argName];
       if (def && argName !== undefined) {
         if (def.options && !def.options.includes(positionals[i])) throw new NeedsRealParser();
-        args[argName] = await def.parse(positionals[i], opts.context, def);
+        args[argName] = def.parse === passThrough ? positionals[i] : await def.parse(positionals[i], opts.context, def);
         parsedArgv.push(args[argName]);
         raw.push({ type: 'arg', arg: argName, input: positionals[i] });
       } else {

@@ -19,7 +19,9 @@
 
 /** "%-{width}s %s" per row, as virsh prints dominfo (width 15) and nodeinfo (width 20). */
 export function keyValue(rows: Array<[string, string | number]>, width = 15): string {
-  return rows.map(([k, v]) => `${k.padEnd(width)} ${v}\n`).join('');
+  let text = '';
+  for (const row of rows) text += `${row[0].padEnd(width)} ${row[1]}\n`;
+  return text;
 }
 
 /** Display width of a cell (virsh counts characters on screen, not bytes). */
