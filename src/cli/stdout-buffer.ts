@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 
 type Write = typeof process.stdout.write;
 
-const LIMIT = 64 * 1024;
+// Flushed at 8 KiB: output held longer only survives (and is copied by) young-generation GCs.
+const LIMIT = 8 * 1024;
 
 /** Start buffering; returns a function that flushes and stops buffering. */
 export function bufferStdout(): () => void {

@@ -16,11 +16,13 @@ export default class Dominfo extends BaseCommand {
     const autostart = await dom.getAutostart();
     const managedSave = await dom.hasManagedSaveImage();
     const sec = dom.getSecurityLabel ? await dom.getSecurityLabel() : null;
+    const uuid = await dom.getUUIDString();
+    const osType = await dom.getOSType();
     const rows: Array<[string, string | number]> = [
       ['Id:', id < 0 ? '-' : id],
       ['Name:', dom.getName()],
-      ['UUID:', await dom.getUUIDString()],
-      ['OS Type:', await dom.getOSType()],
+      ['UUID:', uuid],
+      ['OS Type:', osType],
       ['State:', stateName(info.state)],
       ['CPU(s):', info.nrVirtCpu],
     ];
@@ -34,7 +36,7 @@ export default class Dominfo extends BaseCommand {
     }
     this.out(keyValue(rows));
     return {
-      id: id < 0 ? null : id, name: dom.getName(), uuid: await dom.getUUIDString(), osType: await dom.getOSType(),
+      id: id < 0 ? null : id, name: dom.getName(), uuid, osType,
       state: stateName(info.state), cpus: info.nrVirtCpu, cpuTimeSeconds: Number(info.cpuTime / 1000000n) / 1000, maxMemoryKiB: info.maxMem,
       usedMemoryKiB: info.memory, persistent, autostart, managedSave, security: sec,
     };
