@@ -75,7 +75,10 @@ export function formatArgvLines(argv: readonly string[]): string {
 
 /** One command on one line, shell-quoted. */
 export function formatArgvShell(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
+  // one concatenation pass (no intermediate array of quoted words)
+  let out = argv.length > 0 ? shellQuote(argv[0]) : '';
+  for (let i = 1; i < argv.length; i++) out += ' ' + shellQuote(argv[i]);
+  return out;
 }
 
 export interface ToNativeOptions {

@@ -158,8 +158,21 @@ function pciOnly(addr: ReturnType<typeof parseAddress>, what: string): PciAddres
 }
 
 const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+/** already in canonical form (lower-case hex, dashes at 8-13-18-23): the common case, no regex or rebuilding */
+function isCanonicalUUID(v: string): boolean {
+  if (v.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 function normUUID(s: string): string {
   const v = s.trim();
+  if (isCanonicalUUID(v)) return v;
   if (!UUID_RE.test(v)) throw detail(`invalid value '${s}' for <uuid>: malformed UUID`);
   const h = v.replace(/-/g, '').toLowerCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;

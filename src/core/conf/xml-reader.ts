@@ -157,6 +157,8 @@ function read(xml: string): XmlElement {
     let at = scanName(xml, lt + 1);
     if (at === lt + 1) throw new Malformed('malformed start tag');
     const el: XmlElement = { name: xml.slice(lt + 1, at), attrs: {}, children: [], text: '' };
+    // names already set on this element: the duplicate check scans this short list, not the object
+    let seen: string[] | undefined;
     let selfClose = false;
     for (;;) {
       const ws = at;
@@ -180,7 +182,11 @@ function read(xml: string): XmlElement {
       const raw = xml.slice(at + 1, close);
       if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${name}'`);
       at = close + 1;
-      if (Object.prototype.hasOwnProperty.call(el.attrs, name)) throw new Malformed(`duplicate attribute '${name}' on <${el.name}>`);
+      if (seen === undefined) seen = [name];
+      else {
+        for (let s = 0; s < seen.length; s++) if (seen[s] === name) throw new Malformed(`duplicate attribute '${name}' on <${el.name}>`);
+        seen.push(name);
+      }
       const v = decode(raw, `attribute '${name}'`);
       // an attribute called __proto__ must stay a plain data property
       if (name === '__proto__') Object.defineProperty(el.attrs, name, { value: v, enumerable: true, writable: true, configurable: true });
