@@ -11,6 +11,7 @@
  * had. Terminals and sockets keep node's own stream.
  */
 import * as fs from 'node:fs';
+import { writeAllSync } from './write-sync';
 
 type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -30,18 +31,12 @@ export function installDirectStdout(): boolean {
   let real: NodeJS.WriteStream | undefined;
 
   const writeAll = (data: string | Uint8Array, encoding?: BufferEncoding): void => {
-    const buf = typeof data === 'string' ? Buffer.from(data, encoding) : data;
-    let off = 0;
-    while (off < buf.length) {
-      try {
-        off += fs.writeSync(1, buf, off);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe is full: retry
-        const onError = listeners.filter(([ev]) => ev === 'error');
-        if (onError.length === 0) throw e;
-        for (const [, fn] of onError) fn(e);
-        return;
-      }
+    try {
+      writeAllSync(1, typeof data === 'string' ? Buffer.from(data, encoding) : data);
+    } catch (e) {
+      const onError = listeners.filter(([ev]) => ev === 'error');
+      if (onError.length === 0) throw e;
+      for (const [, fn] of onError) fn(e);
     }
   };
 

@@ -5,7 +5,7 @@
  * virsh gets), but anything written to stderr first flushes stdout, so
  * output and errors keep their order when both go to the same file.
  */
-import * as fs from 'node:fs';
+import { writeAllSync } from './write-sync';
 
 type Write = typeof process.stdout.write;
 
@@ -31,15 +31,11 @@ export function bufferStdout(): () => void {
     writeAll(data);
   };
   const writeAll = (data: Buffer): void => {
-    let off = 0;
-    while (off < data.length) {
-      try {
-        off += fs.writeSync(1, data, off);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe is full: retry
-        if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0); // reader went away (| head)
-        throw e;
-      }
+    try {
+      writeAllSync(1, data);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0); // reader went away (| head)
+      throw e;
     }
   };
 
