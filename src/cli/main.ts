@@ -12,8 +12,9 @@
 import { fstatSync } from 'node:fs';
 import { runCommand, runCommandString } from './dispatch';
 import { session } from './session';
-import { installDirectStdout } from './direct-stdout';
+import { installDirectStdio } from './direct-stdio';
 import { projectRoot } from './manifest';
+import { LONG_SCRIPT_LINES, tuneV8ForLongScript } from './script-tuning';
 
 interface GlobalOptions {
   connect?: string;
@@ -127,8 +128,9 @@ async function readStdinStream(pending: string, onLine: (line: string) => Promis
 
 /** Run bvirsh with these arguments; resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  // a pipe or a file needs no net.Socket for stdout (see direct-stdout.ts)
-  installDirectStdout();
+  // a pipe or a file needs no net.Socket for stdout or stderr (see direct-stdio.ts)
+  installDirectStdio(1);
+  installDirectStdio(2);
   // `bvirsh ... | head`: once the reader is gone there is nobody to write for
   // (virsh dies of SIGPIPE); end quietly instead of a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -166,10 +168,12 @@ export async function main(argv: string[]): Promise<number> {
       // A script on stdin: every line runs, failures are reported and the
       // script goes on; the status is 0 at the end, as virsh's.
       let quit = false;
+      let lines = 0;
       const stopBuffering = isTerminal(1) ? undefined : (await import('./stdout-buffer')).bufferStdout();
       try {
         await readStdinLines(async (line) => {
           if (quit) return;
+          if (++lines === LONG_SCRIPT_LINES) tuneV8ForLongScript();
           const r = await runCommandString(line);
           if (r.quit) quit = true;
         });

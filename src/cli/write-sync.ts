@@ -2,7 +2,7 @@
  * writeAllSync(fd, buf): write every byte of buf to fd synchronously, retrying when a
  * non-blocking pipe is full (EAGAIN). Any other error is thrown for the caller to handle
  * (the buffered script output exits quietly on EPIPE; the direct stdout reports to its
- * 'error' listeners). Shared by stdout-buffer.ts and direct-stdout.ts.
+ * 'error' listeners). Shared by stdout-buffer.ts and direct-stdio.ts.
  */
 import * as fs from 'node:fs';
 

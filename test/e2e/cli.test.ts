@@ -154,6 +154,27 @@ describe('command line', () => {
       }
     });
 
+    it('a long script runs the same past the line where V8 is retuned (script-tuning.ts)', () => {
+      // 250 lines: the switch happens at line 100; errors go through the
+      // direct stderr and keep their place between the outputs
+      const lines: string[] = [];
+      let expected = '';
+      for (let i = 1; i <= 250; i++) {
+        if (i % 50 === 0) {
+          lines.push('domid nosuch');
+          expected += "error: failed to get domain 'nosuch'\n";
+        } else {
+          lines.push(i % 2 ? 'domid test' : 'domstate test');
+          expected += i % 2 ? '1\n' : 'running\n';
+        }
+      }
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" -q -c test:///default 2>&1`], {
+        input: lines.join('\n') + '\n', encoding: 'utf8',
+      });
+      assert.equal(r.status, 0);
+      assert.equal(r.stdout, expected);
+    });
+
     it('stops at quit', () => {
       assert.deepEqual(bvirsh(['-q', '-c', 'test:///default'], 'domid test\nquit\ndomid test\n'), { stdout: '1\n', stderr: '', status: 0 });
     });

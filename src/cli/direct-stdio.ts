@@ -1,30 +1,34 @@
 /**
- * Direct standard output when it is a pipe or a file (start-up speed).
+ * Direct standard output and error when they are pipes or files (start-up speed).
  *
- * process.stdout on a pipe is a net.Socket: creating it loads node's net and
- * stream modules, a large share of a short command's start-up. Node writes
- * to a pipe or a file synchronously anyway (on Linux and FreeBSD), so until
- * something needs more of the stream than write(), process.stdout is a small
- * stand-in whose write() is fs.writeSync(1, ...). Anything else asked of it
- * (or set on it) creates the real stream: process.stdout is the real one
- * from then on, with the listeners and the write() replacement the stand-in
- * had. Terminals and sockets keep node's own stream.
+ * process.stdout or process.stderr on a pipe is a net.Socket: creating it
+ * loads node's net and stream modules (4-5 ms here), a large share of a short
+ * command's start-up, paid again for stderr by every command that prints an
+ * error into a pipe. bvirsh writes them synchronously (as node does for pipes
+ * and files on Linux), so until something needs more of the stream than
+ * write(), process.stdout / process.stderr is a small stand-in whose write()
+ * is fs.writeSync(fd, ...). Anything else asked of it (or set on it) creates
+ * the real stream: it is the real one from then on, with the listeners and
+ * the write() replacement the stand-in had. Terminals and sockets keep
+ * node's own stream.
  */
 import * as fs from 'node:fs';
 import { writeAllSync } from './write-sync';
 
 type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Put the stand-in in place; false when stdout is not a pipe or a file (nothing changed). */
-export function installDirectStdout(): boolean {
+/** Put the stand-in for fd 1 (process.stdout) or 2 (process.stderr) in place;
+ *  false when that fd is not a pipe or a file (nothing changed). */
+export function installDirectStdio(fd: 1 | 2): boolean {
+  const name = fd === 1 ? 'stdout' : 'stderr';
   let st: fs.Stats;
   try {
-    st = fs.fstatSync(1);
+    st = fs.fstatSync(fd);
   } catch {
     return false;
   }
   if (!st.isFIFO() && !st.isFile()) return false;
-  const desc = Object.getOwnPropertyDescriptor(process, 'stdout');
+  const desc = Object.getOwnPropertyDescriptor(process, name);
   if (!desc || !desc.get || !desc.configurable) return false;
 
   const listeners: Array<[string, Listener, boolean]> = [];
@@ -32,7 +36,7 @@ export function installDirectStdout(): boolean {
 
   const writeAll = (data: string | Uint8Array, encoding?: BufferEncoding): void => {
     try {
-      writeAllSync(1, typeof data === 'string' ? Buffer.from(data, encoding) : data);
+      writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, encoding) : data);
     } catch (e) {
       const onError = listeners.filter(([ev]) => ev === 'error');
       if (onError.length === 0) throw e;
@@ -41,7 +45,7 @@ export function installDirectStdout(): boolean {
   };
 
   const stub: Record<string | symbol, unknown> = {
-    fd: 1,
+    fd,
     isTTY: false,
     writable: true,
     write(chunk: string | Uint8Array, encoding?: BufferEncoding | (() => void), cb?: () => void): boolean {
@@ -64,8 +68,8 @@ export function installDirectStdout(): boolean {
   /** The real stream, made once: it takes over the stand-in's listeners and write(). */
   const materialize = (): NodeJS.WriteStream => {
     if (real) return real;
-    Object.defineProperty(process, 'stdout', desc);
-    real = process.stdout;
+    Object.defineProperty(process, name, desc);
+    real = process[name];
     for (const [ev, fn, once] of listeners) {
       if (once) real.once(ev, fn);
       else real.on(ev, fn);
@@ -96,6 +100,6 @@ export function installDirectStdout(): boolean {
       return real ? prop in real : prop in target || prop in materialize();
     },
   });
-  Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => real ?? proxy });
+  Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => real ?? proxy });
   return true;
 }
