@@ -5,7 +5,8 @@
 // exactly as bin/run.js does (same wrapper, same file name), then a few
 // commands run against the in-memory test:///default node, so that the cache
 // also holds the functions a command's start-up compiles (list, dominfo, the
-// test driver, the XML reader), not only the top level.
+// test driver, the XML reader, a script read from stdin), not only the top
+// level.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,7 +24,14 @@ mod.paths = Module._nodeModulePaths(dist);
 Module._cache[bundle] = mod;
 script.runInThisContext()(mod.exports, Module.createRequire(bundle), mod, bundle, dist);
 mod.loaded = true;
-mod.exports.main(['-c', 'test:///default', 'list --all; dominfo test; domstate test; nodeinfo']).then(
+// A command string, then (when stdin has lines: scripts/bundle.js gives a
+// few) the stdin-script path; stdout is a pipe there, so the direct-stdout
+// stand-in (src/cli/direct-stdio.ts) is cached too.
+const { main } = mod.exports;
+main(['-c', 'test:///default', 'list --all; dominfo test; domstate test; nodeinfo'])
+  // (never from a terminal: that would be the interactive shell)
+  .then(() => (require('node:tty').isatty(0) ? undefined : main(['-c', 'test:///default'])))
+  .then(
   () => {
     fs.writeFileSync(out, script.createCachedData());
   },

@@ -1,33 +1,36 @@
 /**
- * Direct standard output and error when they are pipes or files (start-up speed).
+ * Direct standard output and error when they are pipes, sockets or files
+ * (start-up speed).
  *
- * process.stdout or process.stderr on a pipe is a net.Socket: creating it
- * loads node's net and stream modules (4-5 ms here), a large share of a short
- * command's start-up, paid again for stderr by every command that prints an
- * error into a pipe. bvirsh writes them synchronously (as node does for pipes
- * and files on Linux), so until something needs more of the stream than
- * write(), process.stdout / process.stderr is a small stand-in whose write()
- * is fs.writeSync(fd, ...). Anything else asked of it (or set on it) creates
- * the real stream: it is the real one from then on, with the listeners and
- * the write() replacement the stand-in had. Terminals and sockets keep
- * node's own stream.
+ * process.stdout or process.stderr on a pipe or a socket is a net.Socket:
+ * creating it loads node's net and stream modules (4-5 ms here), a large share
+ * of a short command's start-up, paid again for stderr by every command that
+ * prints an error. (A shell's `|` is a pipe; node's child_process, and other
+ * libuv programs, give a child socket pairs.) bvirsh writes them
+ * synchronously (as node does for pipes and files on Linux), so until
+ * something needs more of the stream than write(), process.stdout /
+ * process.stderr is a small stand-in whose write() is fs.writeSync(fd, ...);
+ * a non-blocking descriptor is retried on EAGAIN (write-sync.ts). Anything
+ * else asked of it (or set on it) creates the real stream: it is the real one
+ * from then on, with the listeners and the write() replacement the stand-in
+ * had. Terminals keep node's own stream.
  */
-import * as fs from 'node:fs';
+import { fstatSync, type Stats } from 'node:fs';
 import { writeAllSync } from './write-sync';
 
 type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Put the stand-in for fd 1 (process.stdout) or 2 (process.stderr) in place;
- *  false when that fd is not a pipe or a file (nothing changed). */
+ *  false when that fd is not a pipe, a socket or a file (nothing changed). */
 export function installDirectStdio(fd: 1 | 2): boolean {
   const name = fd === 1 ? 'stdout' : 'stderr';
-  let st: fs.Stats;
+  let st: Stats;
   try {
-    st = fs.fstatSync(fd);
+    st = fstatSync(fd);
   } catch {
     return false;
   }
-  if (!st.isFIFO() && !st.isFile()) return false;
+  if (!st.isFIFO() && !st.isSocket() && !st.isFile()) return false;
   const desc = Object.getOwnPropertyDescriptor(process, name);
   if (!desc || !desc.get || !desc.configurable) return false;
 

@@ -9,9 +9,9 @@
  * prints virsh's `error: ...` and reports a non-zero status, so a script or
  * the REPL goes on.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { loadManifest, findCommand, projectRoot } from './manifest';
+import { readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { commandIndex, findCommandEntry, projectRoot } from './manifest';
 import { session } from './session';
 import type * as HelpModule from './help';
 import type * as TokenizerModule from './tokenizer';
@@ -56,9 +56,9 @@ function findCommandClass(mod: Record<string, unknown>, id: string): CommandClas
 /** The file implementing a command: compiled (dist/) normally, the
  *  TypeScript source when this module itself runs from source (bin/dev.js). */
 function commandFile(relativePath: string[]): string {
-  const file = path.join(projectRoot(), ...relativePath);
+  const file = join(projectRoot(), ...relativePath);
   if (!__filename.endsWith('.ts')) return file;
-  return file.replace(`${path.sep}dist${path.sep}src${path.sep}`, `${path.sep}src${path.sep}`).replace(/\.js$/, '.ts');
+  return file.replace(`${sep}dist${sep}src${sep}`, `${sep}src${sep}`).replace(/\.js$/, '.ts');
 }
 
 let config: unknown;
@@ -149,7 +149,7 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
   } catch (err) {
     return { status: reportThrown(err) };
   }
-  const cmd = findCommand(name, loadManifest());
+  const cmd = findCommandEntry(name);
   if (!cmd || !cmd.relativePath) {
     if (pluginCommandIds().includes(name)) return runPluginCommand(words);
     return fail(`unknown command: '${name}'`);
@@ -184,7 +184,7 @@ export async function runCommand(words: string[], opts: { interactive?: boolean 
 async function precheck(words: string[]): Promise<Outcome | undefined> {
   const [name, ...args] = words;
   if (BUILTIN_NAMES.has(name)) return undefined;
-  const cmd = findCommand(name, loadManifest());
+  const cmd = findCommandEntry(name);
   const core = require('@oclif/core') as { liteConfig?: () => unknown };
   // Only on the fast path: there a command object can be made without oclif's Config.
   if (!cmd?.relativePath || !core.liteConfig) return undefined;
@@ -227,9 +227,8 @@ export async function runCommandString(text: string, opts: { interactive?: boole
     if (e instanceof TokenizeError) return fail(e.message);
     throw e;
   }
-  const m = loadManifest();
   for (const [name] of commands) {
-    if (!isCommandName(name, m) && !pluginCommandIds().includes(name)) return fail(`unknown command: '${name}'`);
+    if (!isCommandName(name) && !pluginCommandIds().includes(name)) return fail(`unknown command: '${name}'`);
   }
   if (commands.length > 1) {
     for (const words of commands) {
@@ -249,13 +248,13 @@ export async function runCommandString(text: string, opts: { interactive?: boole
  *  their own manifests — only when a name is not one of ours. */
 function pluginCommandIds(): string[] {
   const root = projectRoot();
-  const pjson = require(path.join(root, 'package.json')) as { oclif?: { plugins?: string[] } };
+  const pjson = require(join(root, 'package.json')) as { oclif?: { plugins?: string[] } };
   const ids: string[] = [];
   for (const plugin of pjson.oclif?.plugins ?? []) {
     try {
       // (plugins export neither package.json nor their manifest: read the file)
-      const file = path.join(root, 'node_modules', plugin, 'oclif.manifest.json');
-      const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { commands: Record<string, unknown> };
+      const file = join(root, 'node_modules', plugin, 'oclif.manifest.json');
+      const m = JSON.parse(readFileSync(file, 'utf8')) as { commands: Record<string, unknown> };
       ids.push(...Object.keys(m.commands));
     } catch { /* a plugin without a manifest offers nothing here */ }
   }
@@ -281,13 +280,12 @@ async function runPluginCommand(words: string[]): Promise<Outcome> {
 
 const BUILTIN_NAMES = new Set(['quit', 'exit', 'help', 'connect', 'echo', 'pwd', 'cd']);
 
-export function isCommandName(name: string, m = loadManifest()): boolean {
-  return BUILTIN_NAMES.has(name) || findCommand(name, m) !== undefined;
+export function isCommandName(name: string): boolean {
+  return BUILTIN_NAMES.has(name) || findCommandEntry(name) !== undefined;
 }
 
 /** Names the shell completes and `help` knows: commands and builtins. */
 export function allCommandNames(): string[] {
-  const m = loadManifest();
-  const names = Object.values(m.commands).filter((c) => !c.hidden).map((c) => c.id);
+  const names = Object.values(commandIndex()).filter((c) => !c.hidden).map((c) => c.id);
   return [...new Set([...names, ...BUILTIN_NAMES])].sort();
 }

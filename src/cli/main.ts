@@ -128,7 +128,7 @@ async function readStdinStream(pending: string, onLine: (line: string) => Promis
 
 /** Run bvirsh with these arguments; resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  // a pipe or a file needs no net.Socket for stdout or stderr (see direct-stdio.ts)
+  // a pipe, socket or file needs no net.Socket for stdout or stderr (see direct-stdio.ts)
   installDirectStdio(1);
   installDirectStdio(2);
   // `bvirsh ... | head`: once the reader is gone there is nobody to write for

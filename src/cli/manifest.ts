@@ -6,8 +6,8 @@
  * Used by the dispatcher (which file implements a command), help, the REPL's
  * completion, the man page and the README command table.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface ManifestFlag {
   name: string;
@@ -57,10 +57,24 @@ export interface Manifest {
   commands: Record<string, ManifestCommand>;
 }
 
+/** What dispatching a command needs to know of it. */
+export interface CommandEntry {
+  id: string;
+  relativePath?: string[];
+  aliases?: string[];
+  hidden?: boolean;
+}
+
+/** Set by the bundle's entry (scripts/bundle.js): the project root and the
+ *  command index, known at build time, so a command's start-up reads neither
+ *  package.json nor the 80 KB manifest. */
+const bundled = (globalThis as { __bvirshIndex?: { root: string; commands: Record<string, CommandEntry> } }).__bvirshIndex;
+
 const roots = new Map<string, string>();
 
 /** The project root: the directory holding bvirsh's package.json. */
 export function projectRoot(from: string = __dirname): string {
+  if (bundled && from === __dirname) return bundled.root;
   const known = roots.get(from);
   if (known) return known;
   const found = findRoot(from);
@@ -71,13 +85,13 @@ export function projectRoot(from: string = __dirname): string {
 function findRoot(from: string): string {
   let dir = from;
   for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (fs.existsSync(pj)) {
+    const pj = join(dir, 'package.json');
+    if (existsSync(pj)) {
       try {
-        if ((JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string }).name === 'bvirsh') return dir;
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'bvirsh') return dir;
       } catch { /* keep looking */ }
     }
-    const up = path.dirname(dir);
+    const up = dirname(dir);
     if (up === dir) throw new Error(`bvirsh: cannot find the project root above ${from}`);
     dir = up;
   }
@@ -88,15 +102,28 @@ let cached: Manifest | undefined;
 /** Read oclif.manifest.json (once). */
 export function loadManifest(root: string = projectRoot()): Manifest {
   if (cached) return cached;
-  const file = path.join(root, 'oclif.manifest.json');
+  const file = join(root, 'oclif.manifest.json');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     throw new Error(`bvirsh: ${file} is missing; run \`npm run build\``);
   }
   cached = JSON.parse(text) as Manifest;
   return cached;
+}
+
+/** Every command by id: the bundle's built-in index, else the manifest's entries. */
+export function commandIndex(): Record<string, CommandEntry> {
+  return bundled ? bundled.commands : loadManifest().commands;
+}
+
+/** Find a command to run by name or alias (see commandIndex()). */
+export function findCommandEntry(name: string): CommandEntry | undefined {
+  const commands = commandIndex();
+  // (own properties only: a name such as `constructor` is no command)
+  if (Object.prototype.hasOwnProperty.call(commands, name)) return commands[name];
+  return Object.values(commands).find((c) => c.aliases?.includes(name));
 }
 
 /** Commands users can run (not hidden), sorted by name. */

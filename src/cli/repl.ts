@@ -10,10 +10,10 @@
  * The readline interface is closed while a command runs, so a command may
  * prompt on the terminal itself (inquirer, `edit`).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface, type Interface, type ReadLineOptions } from 'node:readline';
 import { runCommandString, allCommandNames } from './dispatch';
 import { findCommand, loadManifest } from './manifest';
 import { BUILTINS } from './help';
@@ -26,14 +26,14 @@ const CONNECT_URIS = ['bhyve:///system', 'sim:///default', 'test:///default'];
 
 export function historyFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.BVIRSH_HISTORY) return env.BVIRSH_HISTORY;
-  const state = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
-  return path.join(state, 'bvirsh', 'history');
+  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  return join(state, 'bvirsh', 'history');
 }
 
 function loadHistory(file: string): string[] {
   try {
     // readline wants the newest entry first.
-    return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').reverse().slice(0, HISTORY_SIZE);
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').reverse().slice(0, HISTORY_SIZE);
   } catch {
     return [];
   }
@@ -41,8 +41,8 @@ function loadHistory(file: string): string[] {
 
 function saveHistory(file: string, history: string[]): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, history.slice(0, HISTORY_SIZE).reverse().join('\n') + '\n', { mode: 0o600 });
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, history.slice(0, HISTORY_SIZE).reverse().join('\n') + '\n', { mode: 0o600 });
   } catch {
     // An unwritable history file must not stop the shell.
   }
@@ -115,7 +115,7 @@ export async function complete(line: string): Promise<[string[], string]> {
   return [[], partial];
 }
 
-function ask(rl: readline.Interface, text: string): Promise<string | undefined> {
+function ask(rl: Interface, text: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const onClose = (): void => resolve(undefined);
     rl.once('close', onClose);
@@ -134,7 +134,7 @@ export async function runRepl(opts: { quiet?: boolean } = {}): Promise<void> {
       "Type:  'help' for help with commands\n       'quit' to quit\n\n");
   }
   for (;;) {
-    const rl = readline.createInterface({
+    const rl = createInterface({
       input: process.stdin,
       output: process.stdout,
       terminal: true,
@@ -144,7 +144,7 @@ export async function runRepl(opts: { quiet?: boolean } = {}): Promise<void> {
       completer: (line: string, cb: (err: Error | null, result: [string[], string]) => void) => {
         complete(line).then((r) => cb(null, r), () => cb(null, [[], line]));
       },
-    } as readline.ReadLineOptions);
+    } as ReadLineOptions);
     // Ctrl-C drops the line being typed, as a shell does.
     rl.on('SIGINT', () => {
       (rl as unknown as { line: string }).line = '';

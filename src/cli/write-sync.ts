@@ -4,13 +4,13 @@
  * (the buffered script output exits quietly on EPIPE; the direct stdout reports to its
  * 'error' listeners). Shared by stdout-buffer.ts and direct-stdio.ts.
  */
-import * as fs from 'node:fs';
+import { writeSync } from 'node:fs';
 
 export function writeAllSync(fd: number, buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) {
     try {
-      off += fs.writeSync(fd, buf, off);
+      off += writeSync(fd, buf, off);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       throw e;

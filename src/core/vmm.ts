@@ -47,8 +47,8 @@
  * Errors from the addon become VirError('VIR_ERR_SYSTEM_ERROR' unless noted)
  * with errno set and the addon's message, e.g. "vm_open web1: No such file or directory".
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { existsSync } from 'fs';
+import { dirname, join, resolve } from 'path';
 import { VirError, VirErrorCode } from './errors';
 
 export type VmmBackend = 'freebsd' | 'sim';
@@ -125,22 +125,22 @@ let addon: NativeAddon | undefined;
 function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'native'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return path.resolve(__dirname, '..', '..', '..');
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(__dirname, '..', '..', '..');
     dir = up;
   }
 }
 
 /** Where node-gyp puts the addon and the simulated host's tools. */
 export function nativeBuildDir(): string {
-  return path.join(packageRoot(), 'native', 'build', 'Release');
+  return join(packageRoot(), 'native', 'build', 'Release');
 }
 
 /** Load the addon (once); VirError with what to do when it is missing or broken. */
 export function loadVmm(): NativeAddon {
   if (addon) return addon;
-  const file = process.env.BVIRSH_VMM_ADDON || path.join(nativeBuildDir(), 'vmm.node');
+  const file = process.env.BVIRSH_VMM_ADDON || join(nativeBuildDir(), 'vmm.node');
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     addon = require(file) as NativeAddon;
@@ -212,7 +212,7 @@ export async function listVMs(opts: VmmOptions = {}): Promise<string[]> {
 export function simConsoleSocket(simRoot: string, ttyPath: string): string | undefined {
   const m = /^\/dev\/nmdm([^/]+)([AB])$/.exec(ttyPath);
   if (!m) return undefined;
-  return path.join(simRoot, 'dev', `nmdm${m[1]}${m[2] === 'A' ? 'B' : 'A'}`);
+  return join(simRoot, 'dev', `nmdm${m[1]}${m[2] === 'A' ? 'B' : 'A'}`);
 }
 
 export async function openVM(name: string, opts: VmmOptions = {}): Promise<VmHandle> {

@@ -10,7 +10,6 @@
  * Values that libvirt's test driver derives from the clock (CPU time) are
  * derived from the clock here too; everything else matches virsh byte for byte.
  */
-import { hostname } from 'node:os';
 import {
   DomainState,
   type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
@@ -398,7 +397,8 @@ export class TestConnection implements Connection {
   getType(): string { return 'TEST'; }
   async getLibVersion(): Promise<number> { return 9000000; }
   async getVersion(): Promise<number> { return 2; }
-  async getHostname(): Promise<string> { return hostname(); }
+  // node:os loads only for this call (its module is not in node's start-up snapshot)
+  async getHostname(): Promise<string> { return (require('node:os') as typeof import('node:os')).hostname(); }
   async isAlive(): Promise<boolean> { return !this.closed; }
   async isSecure(): Promise<boolean> { return true; }
   async isEncrypted(): Promise<boolean> { return false; }
