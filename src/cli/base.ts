@@ -67,6 +67,14 @@ export abstract class BaseCommand extends Command {
     quiet: Flags.boolean({ char: 'q', description: 'quiet mode', helpGroup: 'GLOBAL' }),
   };
 
+  /**
+   * Options the command cannot run without (virsh's required options, e.g.
+   * <domain>): checked when the command line is parsed, so that in a `;` line
+   * a command missing one stops the whole line before anything runs, and every
+   * missing one is reported, as virsh does.
+   */
+  static requiredOptions: readonly string[] = [];
+
   /** parsed arguments and flags (set in init) */
   protected parsedArgs: Record<string, unknown> = {};
   protected parsedFlags: Record<string, unknown> = {};
@@ -96,6 +104,13 @@ export abstract class BaseCommand extends Command {
       throw new UsageError(`unexpected data '${stray}'`);
     }
     this.checkRepeats(ctor);
+    const missing = ctor.requiredOptions.filter((name) => {
+      const v = this.option(name);
+      return v === undefined || v === '';
+    });
+    if (missing.length > 0) {
+      throw new UsageError(missing.map((name) => `command '${this.commandName}' requires <${name}> option`).join('\n'));
+    }
   }
 
   /** virsh refuses an option given twice, a positional argument counting as its option. */
@@ -227,7 +242,8 @@ export abstract class BaseCommand extends Command {
       return;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      // (one line per problem: several missing options are several lines)
+      process.stderr.write(err.message.split('\n').map((l) => `error: ${l}\n`).join(''));
       process.exitCode = 1;
       return;
     }

@@ -12,6 +12,7 @@ export const domainFlag = { domain: Flags.string({ description: 'domain name, id
 
 export abstract class DomainActionCommand extends BaseCommand {
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = domainFlag;
 
   /** e.g. "destroy" in "Failed to destroy domain 'x'" */

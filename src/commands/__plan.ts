@@ -7,6 +7,7 @@ export default class Plan extends BaseCommand {
   static override hidden = true;
   static override summary = 'print the next boot plan of a bhyve guest';
   static override args = { domain: Args.string({ description: 'domain name' }) };
+  static override requiredOptions = ['domain'];
 
   async run(): Promise<unknown> {
     const name = this.required('domain');

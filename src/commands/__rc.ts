@@ -10,6 +10,7 @@ export default class Rc extends BaseCommand {
   static override hidden = true;
   static override summary = 'host boot/shutdown: start autostart guests, or shut every guest down';
   static override args = { action: Args.string({ description: 'start | stop', options: ['start', 'stop'] }) };
+  static override requiredOptions = ['action'];
   static override flags = { timeout: Flags.integer({ description: 'seconds before forcing guests off (stop)', default: 120, min: 0 }) };
 
   async run(): Promise<GuestOutcome[]> {

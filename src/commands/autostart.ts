@@ -6,6 +6,7 @@ import { domainArgs, domainFlag } from '../cli/domain-action';
 export default class Autostart extends BaseCommand {
   static override summary = 'autostart a domain';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = { ...domainFlag, disable: Flags.boolean({ description: 'disable autostarting' }) };
 
   async run(): Promise<{ domain: string; autostart: boolean }> {

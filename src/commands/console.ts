@@ -8,6 +8,7 @@ export default class Console extends BaseCommand {
   static override summary = 'connect to the guest console';
   static override description = 'Connect the virtual serial console for the guest';
   static override args = { domain: Args.string({ description: 'domain name, id or uuid' }), devname: Args.string({ description: 'character device name' }) };
+  static override requiredOptions = ['domain'];
   static override flags = {
     domain: Flags.string({ description: 'domain name, id or uuid', helpValue: '<domain>' }),
     devname: Flags.string({ description: 'character device name', helpValue: '<string>' }),

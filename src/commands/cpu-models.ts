@@ -8,6 +8,7 @@ export default class CpuModels extends BaseCommand {
   static override summary = 'CPU models';
   static libvirt = 'virConnectGetCPUModelNames';
   static override args = { arch: Args.string({ description: 'architecture' }) };
+  static override requiredOptions = ['arch'];
   static override flags = { arch: Flags.string({ description: 'architecture', helpValue: '<string>' }) };
 
   async run(): Promise<{ arch: string; models: string[] }> {

@@ -15,6 +15,7 @@ export default class CpuStats extends BaseCommand {
   static libvirt = 'virDomainGetCPUStats';
   static override description = 'Display per-CPU and total statistics about the domain\'s CPUs';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     total: Flags.boolean({ description: 'Show total statistics only' }),

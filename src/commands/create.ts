@@ -6,6 +6,7 @@ import { readXMLFile } from '../cli/xml-file';
 export default class Create extends BaseCommand {
   static override summary = 'create a domain from an XML file';
   static override args = { file: Args.string({ description: 'file containing an XML domain description' }) };
+  static override requiredOptions = ['file'];
   static override flags = {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
     paused: Flags.boolean({ description: 'leave the guest paused after creation' }),

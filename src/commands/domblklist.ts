@@ -7,6 +7,7 @@ import { table } from '../cli/output';
 export default class Domblklist extends BaseCommand {
   static override summary = 'list all domain blocks';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     inactive: Flags.boolean({ description: 'get inactive rather than running configuration' }),

@@ -5,6 +5,7 @@ import { domainArgs, domainFlag } from '../cli/domain-action';
 export default class Domid extends BaseCommand {
   static override summary = 'convert a domain name or UUID to domain id';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = domainFlag;
 
   async run(): Promise<{ id: number | null }> {

@@ -6,6 +6,7 @@ import { keyValue, stateName, yesNo } from '../cli/output';
 export default class Dominfo extends BaseCommand {
   static override summary = 'domain information';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = domainFlag;
 
   async run(): Promise<Record<string, unknown>> {

@@ -13,6 +13,7 @@ export default class Dommemstat extends BaseCommand {
   static override summary = 'get memory statistics for a domain';
   static override aliases = ['memstat'];
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     // a string: virsh checks the number itself, with its own messages

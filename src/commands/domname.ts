@@ -5,6 +5,7 @@ import { domainArgs, domainFlag } from '../cli/domain-action';
 export default class Domname extends BaseCommand {
   static override summary = 'convert a domain id or UUID to domain name';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = domainFlag;
 
   async run(): Promise<{ name: string }> {

@@ -7,6 +7,7 @@ import { stateName } from '../cli/output';
 export default class Domstate extends BaseCommand {
   static override summary = 'domain state';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = { ...domainFlag, reason: Flags.boolean({ description: 'also print reason for the state' }) };
 
   async run(): Promise<{ state: string; reason: string }> {

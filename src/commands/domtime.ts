@@ -15,6 +15,7 @@ export default class Domtime extends BaseCommand {
   static libvirt = ['virDomainGetTime', 'virDomainSetTime'];
   static override description = "Gets or sets the domain's system time";
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     now: Flags.boolean({ description: 'set to the time of the host running virsh' }),

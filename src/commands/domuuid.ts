@@ -5,6 +5,7 @@ import { domainArgs, domainFlag } from '../cli/domain-action';
 export default class Domuuid extends BaseCommand {
   static override summary = 'convert a domain name or id to domain UUID';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = domainFlag;
 
   async run(): Promise<{ uuid: string }> {

@@ -12,6 +12,7 @@ export default class DomxmlFromNative extends BaseCommand {
     format: Args.string({ description: 'source config data format' }),
     config: Args.string({ description: 'config data file to import from' }),
   };
+  static override requiredOptions = ['format', 'config'];
   static override flags = {
     format: Flags.string({ description: 'source config data format', helpValue: '<string>' }),
     config: Flags.string({ description: 'config data file to import from', helpValue: '<string>' }),

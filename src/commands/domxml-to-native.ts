@@ -16,6 +16,7 @@ export default class DomxmlToNative extends BaseCommand {
     format: Args.string({ description: 'target config data type format' }),
     xml: Args.string({ description: 'xml data file to export from' }),
   };
+  static override requiredOptions = ['format'];
   static override flags = {
     format: Flags.string({ description: 'target config data type format', helpValue: '<string>' }),
     domain: Flags.string({ description: 'domain name, id or uuid', helpValue: '<string>' }),

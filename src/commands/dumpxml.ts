@@ -6,6 +6,7 @@ import { domainArgs, domainFlag } from '../cli/domain-action';
 export default class Dumpxml extends BaseCommand {
   static override summary = 'domain information in XML';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     inactive: Flags.boolean({ description: 'show inactive defined XML' }),

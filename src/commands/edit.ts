@@ -12,6 +12,7 @@ import { isVirError, VirError } from '../core/errors';
 export default class Edit extends BaseCommand {
   static override summary = 'edit XML configuration for a domain';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = domainFlag;
 
   async run(): Promise<{ domain: string; changed: boolean }> {

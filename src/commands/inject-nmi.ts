@@ -6,6 +6,7 @@ import { VirError } from '../core/errors';
 export default class InjectNmi extends BaseCommand {
   static override summary = 'Inject NMI to the guest';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = domainFlag;
 
   async run(): Promise<{ domain: string }> {

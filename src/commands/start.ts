@@ -8,6 +8,7 @@ import { VirError } from '../core/errors';
 export default class Start extends BaseCommand {
   static override summary = 'start a (previously defined) inactive domain';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     paused: Flags.boolean({ description: 'leave the guest paused after start' }),

@@ -7,6 +7,7 @@ import { VirError } from '../core/errors';
 export default class Undefine extends BaseCommand {
   static override summary = 'undefine a domain';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     'managed-save': Flags.boolean({ description: 'remove domain managed state file' }),

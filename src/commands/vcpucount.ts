@@ -7,6 +7,7 @@ import type { VcpuCountFlags } from '../core/api';
 export default class Vcpucount extends BaseCommand {
   static override summary = 'domain vcpu counts';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
     maximum: Flags.boolean({ description: 'get maximum count of vcpus' }),

@@ -9,6 +9,7 @@ const VCPU_STATES = ['offline', 'running', 'blocked'];
 export default class Vcpuinfo extends BaseCommand {
   static override summary = 'detailed domain vcpu information';
   static override args = domainArgs;
+  static override requiredOptions = ['domain'];
   static override flags = { ...domainFlag, pretty: Flags.boolean({ description: 'return human readable output' }) };
 
   async run(): Promise<{ vcpus: unknown[] }> {

@@ -91,6 +91,12 @@ describe('command line', () => {
       'domid "test" # a comment; domid nosuch',
       'domid test; domid "unterminated',
       "domid 'te'st;;domname 1",
+      // a required option missing anywhere stops the whole line (nothing runs)
+      'suspend test; dominfo',
+      'domid test; domxml-from-native',
+      'domid test; console; domid test',
+      'domxml-from-native bhyve-argv',
+      'cpu-models',
     ];
     for (const line of lines) {
       it(`${line}`, function () {
