@@ -192,6 +192,9 @@ export interface Connection {
   getType(): string;
   /** libvirt-style version number major*1e6+minor*1e3+micro */
   getLibVersion(): Promise<number>;
+  /** the library getLibVersion() numbers, as `version` names it: "libvirt" when
+   *  the driver reproduces libvirt's own (test:///), else "bvirsh" (default "libvirt") */
+  readonly libraryName?: string;
   /** hypervisor version, same encoding */
   getVersion(): Promise<number>;
   getHostname(): Promise<string>;

@@ -61,6 +61,8 @@ export class BhyveConnection implements Connection {
 
   getURI(): string { return this.host.uri; }
   getType(): string { return this.host.kind === 'sim' ? 'bhyve (simulated)' : 'BHYVE'; }
+  /** (no libvirt here: the library is bvirsh itself) */
+  readonly libraryName = 'bvirsh';
   async getLibVersion(): Promise<number> { return PKG_VERSION; }
   async getVersion(): Promise<number> { return live.hypervisorVersion(this.host); }
   async getHostname(): Promise<string> { return hostname(); }
