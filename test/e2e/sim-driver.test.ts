@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from '../../src/core/connect';
@@ -510,6 +511,12 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     const info = (await bvirsh(dir, ['conn-info'])).stdout;
     assert.match(info, new RegExp(`^URI:\\s+sim://${dir}\\nType:\\s+bhyve \\(simulated\\)\\n`));
     assert.match(info, /\nAlive:\s+yes\nSecure:\s+yes\nEncrypted:\s+no\nRead-only:\s+no\n/);
+    // nodeinfo: this machine's CPUs and memory; the clock from cpufreq, else /proc/cpuinfo (as libvirt on Linux)
+    const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+    const mhz = os.cpus()[0].speed || Math.floor(Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo)?.[1] ?? 0));
+    const node = (await bvirsh(dir, ['nodeinfo'])).stdout;
+    assert.match(node, new RegExp(`^CPU model:\\s+x86_64\\nCPU\\(s\\):\\s+${os.cpus().length}\\nCPU frequency:\\s+${mhz} MHz\\n`));
+    assert.match(node, new RegExp(`\\nMemory size:\\s+${Math.floor(os.totalmem() / 1024)} KiB\\n`));
     // the library is bvirsh's own (no libvirt on the host); the API level it reproduces is libvirt's
     assert.match((await bvirsh(dir, ['version'])).stdout,
       /^Compiled against library: libvirt 9\.0\.0\nUsing library: bvirsh \d+\.\d+\.\d+\nUsing API: bhyve \(simulated\) \d+\.\d+\.\d+\nRunning hypervisor: bhyve \(simulated\) /);

@@ -56,6 +56,18 @@ function noDomain(name: string): VirError {
   return new VirError('VIR_ERR_NO_DOMAIN', `Domain not found: no domain with matching name '${name}'`);
 }
 
+
+/**
+ * The host CPU's clock in MHz for nodeinfo. libuv reads it from cpufreq on
+ * Linux, which virtual machines often lack (speed 0); libvirt's nodeinfo
+ * reads /proc/cpuinfo there, so the simulated host does too. (On FreeBSD
+ * libuv reports hw.clockrate, as libvirt's bhyve driver does.)
+ */
+function cpuMHz(reported: number): number {
+  if (reported > 0 || process.platform !== 'linux') return reported;
+  const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readIfExists('/proc/cpuinfo') ?? '');
+  return m ? Math.floor(Number(m[1])) : 0;
+}
 export class BhyveConnection implements Connection {
   constructor(readonly host: BhyveHost, private readonly readonly: boolean) {}
 
@@ -76,7 +88,7 @@ export class BhyveConnection implements Connection {
   async getNodeInfo(): Promise<NodeInfo> {
     const c = cpus();
     return {
-      model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: c[0]?.speed ?? 0,
+      model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: cpuMHz(c[0]?.speed ?? 0),
       nodes: 1, sockets: 1, cores: c.length, threads: 1,
     };
   }
