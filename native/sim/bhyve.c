@@ -411,9 +411,12 @@ net_opts_ok(const char *emul, char *opts)
 				fprintf(stderr, "Invalid MAC address \"%s\"\n", cp + 4);
 				return -1;
 			}
+		} else if (strcmp(cp, "open") == 0 && strcmp(be, "slirp") == 0) {
+			/* slirp: let the guest reach the host's networks (libvirt passes it) */
 		} else if (strncmp(cp, "mtu=", 4) != 0 && strncmp(cp, "path=", 5) != 0 &&
 		    strncmp(cp, "peerhook=", 9) != 0 && strncmp(cp, "socket=", 7) != 0 &&
-		    strncmp(cp, "hook=", 5) != 0 && strncmp(cp, "hostfwd=", 8) != 0) {
+		    strncmp(cp, "hook=", 5) != 0 && strncmp(cp, "hostfwd=", 8) != 0 &&
+		    strncmp(cp, "bootindex=", 10) != 0) {
 			fprintf(stderr, "Invalid device option \"%s\"\n", cp);
 			return -1;
 		}

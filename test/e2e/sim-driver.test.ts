@@ -220,6 +220,35 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(await bvirsh(dir, ['dominfo', 'g']), { code: 1, stdout: '\n', stderr: "error: failed to get domain 'g'\n" });
   });
 
+  it('taps: a <target dev=tapN/> is kept, the others get free taps; domiflist and the live XML name them per interface', async () => {
+    const nics = "\n    <interface type='user'><model type='virtio'/></interface>" +
+      "\n    <interface type='bridge'><source bridge='bridge0'/><target dev='tap7'/><model type='virtio'/></interface>" +
+      "\n    <interface type='bridge'><source bridge='bridge0'/><model type='e1000'/></interface>";
+    const { dir, xml, disk } = fixture('nics', '', '', nics);
+    await define(dir, xml);
+    await start(dir, 'nics');
+    const args = ourProcesses(dir).find((p) => p.pid === bhyvesOf(dir, 'nics')[0])!.args;
+    assert.match(args, /,virtio-net,slirp,/);
+    assert.match(args, /,virtio-net,tap7,mac=/);
+    assert.match(args, /,e1000,tap0,mac=/);
+    const rows = (await bvirsh(dir, ['domiflist', 'nics'])).stdout.split('\n').slice(2, 5).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '));
+    assert.deepEqual(rows, ['- user - virtio', 'tap7 bridge bridge0 virtio', 'tap0 bridge bridge0 e1000']);
+    const liveXML = (await bvirsh(dir, ['dumpxml', 'nics'])).stdout;
+    assert.deepEqual([...liveXML.matchAll(/<target dev='(tap\d+)'\/>/g)].map((m) => m[1]), ['tap7', 'tap0']);
+    // the definition keeps only what was asked for
+    const inactive = (await bvirsh(dir, ['dumpxml', '--inactive', 'nics'])).stdout;
+    assert.deepEqual([...inactive.matchAll(/<target dev='(tap\d+)'\/>/g)].map((m) => m[1]), ['tap7']);
+    // another guest asking for the same tap is refused, and nothing of it runs
+    writeFileSync(xml, domainXML('other', disk, '', "\n    <interface type='bridge'><source bridge='bridge0'/><target dev='tap7'/></interface>"));
+    await define(dir, xml);
+    assert.deepEqual(await bvirsh(dir, ['start', 'other']), {
+      code: 1, stdout: '\n', stderr: "error: Failed to start domain 'other'\nerror: Requested operation is not valid: interface tap7 is in use by another guest\n",
+    });
+    assert.deepEqual(bhyvesOf(dir, 'other'), []);
+    assert.equal((await bvirsh(dir, ['destroy', 'nics'])).code, 0);
+    assert.equal((await bvirsh(dir, ['domiflist', 'nics'])).stdout.split('\n')[3].trim().split(/\s+/)[0], '-');
+  });
+
   it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {
     const { dir, xml } = fixture('c8');
     await define(dir, xml);

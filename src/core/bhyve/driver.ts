@@ -14,12 +14,12 @@ import type {
   OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
 } from '../api';
 import { DomainState } from '../api';
-import type { DomainDef } from '../conf/domain';
+import type { DomainDef, InterfaceDef } from '../conf/domain';
 import { VirError, readOnlyError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
 import { realHost, simHost, type BhyveHost } from './host';
-import { buildBootPlan, currentDefinitionPath, planTokens, preflight } from './plan';
+import { buildBootPlan, currentDefinitionPath, planTokens, preflight, tapBackedInterfaces } from './plan';
 import {
   alreadyRunning, awaitState, destroyGuest, liveness, notRunning, sendRequest, startGuest, type Liveness,
 } from './process';
@@ -287,8 +287,17 @@ export class BhyveDomain implements Domain {
     const path = currentDefinitionPath(this.host, this.name);
     if (!path) throw noDomain(this.name);
     let text = readFileSync(path, 'utf8');
-    if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
     const lv = this.liveness();
+    if (!flags.inactive && lv.active) {
+      // the live XML names each interface's tap, as libvirt's does
+      const def = parseDomainXML(text);
+      const taps = this.liveTaps(def);
+      if (taps.size > 0) {
+        for (const [n, tap] of taps) n.targetDev = tap;
+        text = formatDomainXML(def, {});
+      }
+    }
+    if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
     // the live XML names the running guest's id, as libvirt's does
     if (!flags.inactive && lv.active && lv.live && lv.live.id > 0) text = text.replace(/^<domain type='bhyve'/, `<domain type='bhyve' id='${lv.live.id}'`);
     return text;
@@ -351,12 +360,23 @@ export class BhyveDomain implements Domain {
   }
 
   async getInterfaces(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
-    const taps = this.liveness().live?.taps ?? [];
-    const active = this.liveness().active;
-    return this.definition().devices.interfaces.map((n, i) => ({
-      name: active ? taps[i] ?? '-' : '-', type: n.type, source: n.source?.bridge ?? n.source?.network ?? '-',
+    const def = this.definition();
+    const taps = this.liveTaps(def);
+    return def.devices.interfaces.map((n) => ({
+      name: taps.get(n) ?? '-', type: n.type, source: n.source?.bridge ?? n.source?.network ?? '-',
       model: n.model ?? '-', mac: n.mac ?? '-',
     }));
+  }
+
+  /** The running guest's tap of each tap-backed interface (none when it is not running). */
+  private liveTaps(def: DomainDef): Map<InterfaceDef, string> {
+    const lv = this.liveness();
+    const names = lv.active ? lv.live?.taps ?? [] : [];
+    const out = new Map<InterfaceDef, string>();
+    tapBackedInterfaces(def).forEach((n, i) => {
+      if (names[i] !== undefined) out.set(n, names[i]);
+    });
+    return out;
   }
 
   async getTime(): Promise<{ seconds: number; nseconds: number }> {

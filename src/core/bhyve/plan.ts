@@ -122,12 +122,22 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
   preflight(host, def);
 
   const used = tapsInUse(host, name);
-  const taps: BootPlan['taps'] = [];
+  const taps: Array<BootPlan['taps'][number] & { iface: number }> = [];
+  // a <target dev='tapN'/> the definition asks for is kept (libvirt's bhyve
+  // driver does the same); other names (libvirt's generated vnetN, a
+  // template with %d) are a request for any free tap
+  const wanted = new Set(def.devices.interfaces.map((n) => n.targetDev).filter((d): d is string => d !== undefined && isTapName(d)));
+  for (const t of wanted) {
+    if (used.has(t)) throw new VirError('VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: interface ${t} is in use by another guest`);
+  }
   let next = 0;
-  const tapFor = (bridge: string): string => {
-    while (used.has(`tap${next}`)) next++;
-    const tap = `tap${next++}`;
-    taps.push({ tap, bridge });
+  const tapFor = (net: InterfaceDef): string => {
+    let tap = net.targetDev !== undefined && isTapName(net.targetDev) ? net.targetDev : undefined;
+    if (tap === undefined) {
+      while (used.has(`tap${next}`) || wanted.has(`tap${next}`)) next++;
+      tap = `tap${next++}`;
+    }
+    taps.push({ tap, bridge: net.source?.bridge ?? '', iface: def.devices.interfaces.indexOf(net) });
     return tap;
   };
   const deviceMapPath = join(host.runDir, `${name}.device.map`);
@@ -136,7 +146,7 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
     bhyvePath: host.tools.bhyve,
     bhyveloadPath: host.tools.bhyveload,
     deviceMapPath,
-    tapName: (net: InterfaceDef) => tapFor(net.source?.bridge ?? ''),
+    tapName: (net: InterfaceDef) => tapFor(net),
   });
   if (out.loader) out.loader.argv[0] = hostLoaderPath(host, out.loader.argv[0]);
   if (out.nvram) prepareNvram(out.nvram);
@@ -145,13 +155,25 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
   return {
     loader: out.loader?.argv,
     bhyve: out.bhyve,
-    taps,
+    // in interface order: the monitor records them so, and the live state
+    // (domiflist, the live XML) pairs them with the tap-backed interfaces
+    taps: taps.sort((a, b) => a.iface - b.iface).map(({ tap, bridge }) => ({ tap, bridge })),
     onReboot: def.onReboot ?? 'restart',
     onPoweroff: def.onPoweroff ?? 'destroy',
     onCrash: def.onCrash ?? 'destroy',
     console: serial?.type === 'nmdm' ? serial.slave : serial?.type === 'unix' ? serial.path : undefined,
     transient: path.startsWith(host.runDir) ? path : undefined,
   };
+}
+
+/** A tap device name bvirsh-monitor can create (`ifconfig tapN create`). */
+function isTapName(dev: string): boolean {
+  return /^tap\d{1,5}$/.test(dev);
+}
+
+/** The interfaces a guest's taps back, in the order BootPlan.taps (and the live state) lists them. */
+export function tapBackedInterfaces(def: DomainDef): InterfaceDef[] {
+  return def.devices.interfaces.filter((n) => n.type === 'bridge' || n.type === 'network' || n.type === 'ethernet');
 }
 
 export function planTokens(p: BootPlan): Buffer {
