@@ -19,10 +19,14 @@
  * Usage:
  *   bvirsh-monitor --name NAME --rundir DIR --bhyvectl PATH [--ifconfig PATH]
  *                  [--sim] [--id N] [--ready-fd FD] [--plan-file F] [--log PATH]
- *                  -- PLAN_ARGV...
+ *                  [--autodestroy PID] -- PLAN_ARGV...
  *   (--plan-file: the first boot's plan tokens, built by the starter; later
  *    boots run PLAN_ARGV. --log: the file stdout/stderr are open on, so the
- *    monitor can rotate it; without it the log is never rotated)
+ *    monitor can rotate it; without it the log is never rotated.
+ *    --autodestroy: the guest is destroyed once process PID ends — libvirt's
+ *    VIR_DOMAIN_START_AUTODESTROY, the connection being that bvirsh process;
+ *    checked every 200 ms, the process's start time guarding against a
+ *    reused pid)
  *   bvirsh-monitor --probe-lock PATH     exit 3 if the lock is held, 0 if free
  *
  * Log rotation, once the log has reached BVIRSH_LOG_MAX_BYTES; PATH.1 is the
@@ -123,6 +127,9 @@ static int taps_json_n;
 static const char *console_path;
 static char last_exit[64] = "";
 static char *transient_def;	/* a transient guest's definition: removed when it stops */
+static pid_t owner_pid = -1;	/* --autodestroy PID */
+static char owner_start[64];	/* its start time, read at our start */
+#define OWNER_CHECK_MS 200
 
 static void logmsg(const char *fmt, ...)
 {
@@ -309,6 +316,20 @@ static void proc_start_time(pid_t pid, char *out, size_t len)
 		snprintf(out, len, "%llu", st);
 	}
 #endif
+}
+
+/* --autodestroy: has the process that started the guest ended (or is its pid
+ * now someone else's)? */
+static int owner_gone(void)
+{
+	char now[64];
+
+	if (owner_pid <= 0)
+		return 0;
+	if (kill(owner_pid, 0) != 0 && errno == ESRCH)
+		return 1;
+	proc_start_time(owner_pid, now, sizeof now);
+	return owner_start[0] != '\0' && strcmp(now, owner_start) != 0;
 }
 
 /* out_fd: the child's stdout (-1: our stderr, the log; -2: /dev/null for
@@ -812,6 +833,13 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 		log_check_ms = INT_MAX;
 	/* a reboot or crash restart (main checked before the first boot); before
 	 * get_plan, whose error tail is read back from the new log */
+	p->buf = NULL;
+	if (owner_gone()) {
+		/* between boots (a reboot, a crash restart) the starter went away */
+		logmsg("process %d that started %s with --autodestroy has ended", (int)owner_pid, vm_name);
+		*stop_reason = "destroyed";
+		return OUT_STOP;
+	}
 	if (boots > 0)
 		rotate_log();
 	if (get_plan(p, err, errlen) != 0)
@@ -859,6 +887,7 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 	boot_started = now_ms();
 	set_state("running", boots == 1 ? "booted" : (crashes ? "crashed" : "booted"));
 
+	long long next_log_check = now_ms() + log_check_ms;
 	while (!exited) {
 		long long left = -1;
 		int sig;
@@ -871,17 +900,30 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 				continue;
 			}
 		} else if (log_path != NULL) {
-			left = log_check_ms;	/* wake up now and then to check the log's size */
+			/* wake up now and then to check the log's size */
+			left = next_log_check - now_ms();
+			if (left < 0)
+				left = 0;
 		}
+		if (owner_pid > 0 && (left < 0 || left > OWNER_CHECK_MS))
+			left = OWNER_CHECK_MS;
 		sig = next_signal((int)left);
+		if (want != WANT_STOP && owner_gone()) {
+			logmsg("process %d that started %s with --autodestroy has ended: destroying it", (int)owner_pid, vm_name);
+			want = WANT_STOP;
+			want_reason = "destroyed";
+			kill(bhyve_pid, SIGKILL);
+		}
 		if (sig == SIGCHLD || sig == 0) {
 			pid_t r;
 			while ((r = waitpid(bhyve_pid, &st, WNOHANG)) < 0 && errno == EINTR)
 				;
-			if (r == bhyve_pid)
+			if (r == bhyve_pid) {
 				exited = 1;
-			else if (sig == 0 && reported)
+			} else if (sig == 0 && reported && log_path != NULL && now_ms() >= next_log_check) {
 				rotate_log_running();
+				next_log_check = now_ms() + log_check_ms;
+			}
 			continue;
 		}
 		const char *req = sig == SIGTERM ? "shutdown" : read_request();
@@ -1014,12 +1056,17 @@ int main(int argc, char **argv)
 			log_path = argv[++i];
 		else if (strcmp(a, "--sim") == 0)
 			sim_host = 1;
+		else if (strcmp(a, "--autodestroy") == 0)
+			owner_pid = (pid_t)atoi(argv[++i]);
 		else
 			usage();
 	}
 	if (vm_name == NULL || rundir == NULL || bhyvectl_path == NULL || i >= argc)
 		usage();
 	plan_argv = &argv[i];
+	/* now, while the starter waits for our report: it is surely alive */
+	if (owner_pid > 0)
+		proc_start_time(owner_pid, owner_start, sizeof owner_start);
 	if (ready_fd >= 0)
 		fcntl(ready_fd, F_SETFD, FD_CLOEXEC);
 
@@ -1094,14 +1141,24 @@ int main(int argc, char **argv)
 				delay = 60000;
 			logmsg("crash %d: restarting in %ld ms", crashes, delay);
 			set_state("crashed", "unknown");
-			/* a shutdown/destroy request during the back-off ends it */
+			/* a shutdown/destroy request during the back-off ends it; so
+			 * does the end of an --autodestroy starter (checked at the next
+			 * boot, and every OWNER_CHECK_MS while waiting) */
 			long long until = now_ms() + delay;
-			while ((sig = next_signal((int)(until - now_ms() > 0 ? until - now_ms() : 0))) != 0) {
+			for (;;) {
+				long long left = until - now_ms();
+				if (left <= 0)
+					break;
+				if (owner_pid > 0 && left > OWNER_CHECK_MS)
+					left = OWNER_CHECK_MS;
+				sig = next_signal((int)left);
 				const char *req = sig == SIGTERM ? "shutdown" : sig == SIGUSR1 ? read_request() : "";
 				if (strcmp(req, "shutdown") == 0 || strcmp(req, "destroy") == 0) {
 					final_state(req[0] == 's' ? "shutdown" : "destroyed");
 					return 0;
 				}
+				if (owner_gone())
+					break;	/* boot_once stops it as destroyed */
 			}
 		}
 	}

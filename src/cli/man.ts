@@ -104,6 +104,11 @@ export function manPage(): string {
       'the wait. BVIRSH_CRASH_BACKOFF_MS, BVIRSH_CRASH_MAX and BVIRSH_CRASH_WINDOW_S in the environment of ' +
       'the starting command change these numbers. The guest\'s log records each crash and the decision.'),
     '.PP',
+    roff('start --autodestroy and create --autodestroy tie the guest to the bvirsh process that started it ' +
+      '(libvirt ties it to the connection): it is destroyed when that bvirsh exits, at the end of the ' +
+      'command, the command string, the script or the interactive session. If that bvirsh is killed instead, ' +
+      'the monitor notices within 200 ms and destroys the guest itself; a reboot does not outlive it either.'),
+    '.PP',
     roff('If the monitor itself dies, bhyve keeps running: the guest stays listed, and shutdown and destroy ' +
       'still work. A dead monitor\'s lock is free, so stale state after a crash or power loss is recognised ' +
       'and cleaned at the next start.'),

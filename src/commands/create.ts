@@ -10,7 +10,7 @@ export default class Create extends BaseCommand {
   static override flags = {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
     paused: Flags.boolean({ description: 'leave the guest paused after creation' }),
-    autodestroy: Flags.boolean({ description: 'automatically destroy the guest when virsh disconnects' }),
+    autodestroy: Flags.boolean({ description: 'destroy the guest when this bvirsh exits (the connection closes)' }),
   };
 
   async run(): Promise<{ domain: string; file: string }> {

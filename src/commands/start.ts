@@ -12,7 +12,7 @@ export default class Start extends BaseCommand {
   static override flags = {
     ...domainFlag,
     paused: Flags.boolean({ description: 'leave the guest paused after start' }),
-    autodestroy: Flags.boolean({ description: 'automatically destroy the guest when virsh disconnects' }),
+    autodestroy: Flags.boolean({ description: 'destroy the guest when this bvirsh exits (the connection closes)' }),
     'bypass-cache': Flags.boolean({ description: 'avoid file system cache when loading' }),
     'force-boot': Flags.boolean({ description: 'force fresh boot by discarding any managed save' }),
     console: Flags.boolean({ description: 'attach to console after creation' }),

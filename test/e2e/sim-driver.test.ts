@@ -249,6 +249,37 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['domiflist', 'nics'])).stdout.split('\n')[3].trim().split(/\s+/)[0], '-');
   });
 
+  it('start/create --autodestroy: the guest ends with the bvirsh that started it, even one killed with SIGKILL', async () => {
+    const { dir, xml, disk } = fixture('ad');
+    await define(dir, xml);
+    // the connection is the bvirsh process: it lives for the whole command string
+    assert.deepEqual(await bvirsh(dir, ['start --autodestroy ad; domstate ad']), { code: 0, stdout: "Domain 'ad' started\n\nrunning\n\n", stderr: '' });
+    assert.equal(await domstate(dir, 'ad'), 'shut off (destroyed)');
+    assert.deepEqual(bhyvesOf(dir, 'ad'), []);
+    // a transient guest made with create --autodestroy is gone altogether
+    writeFileSync(xml, domainXML('tr', disk));
+    assert.deepEqual(await bvirsh(dir, [`create --autodestroy ${xml}; list --name`]), { code: 0, stdout: `Domain 'tr' created from ${xml}\n\ntr\n\n`, stderr: '' });
+    assert.equal((await bvirsh(dir, ['list', '--all', '--name'])).stdout, 'ad\n\n');
+    // killed: no close() ran; the supervisor sees its starter gone
+    const holder = spawn(process.execPath, ['-e', `
+      const { open } = require(${JSON.stringify(join(ROOT, 'dist/src/core/connect.js'))});
+      open('sim://${dir}').then(async (c) => {
+        await (await c.lookupByName('ad')).create({ autodestroy: true });
+        process.stdout.write('started\\n');
+        setInterval(() => {}, 1000);
+      });`], { env: { ...process.env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((res) => holder.stdout!.once('data', () => res()));
+    assert.equal(await domstate(dir, 'ad'), 'running (booted)');
+    holder.kill('SIGKILL');
+    await exited(holder);
+    await until('the guest destroyed by its supervisor', async () => (await domstate(dir, 'ad')) === 'shut off (destroyed)' || undefined);
+    assert.deepEqual(bhyvesOf(dir, 'ad'), []);
+    // without the flag a guest outlives the bvirsh that started it
+    assert.equal((await bvirsh(dir, ['start', 'ad'])).code, 0);
+    assert.equal(await domstate(dir, 'ad'), 'running (booted)');
+    assert.equal((await bvirsh(dir, ['destroy', 'ad'])).code, 0);
+  });
+
   it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {
     const { dir, xml } = fixture('c8');
     await define(dir, xml);

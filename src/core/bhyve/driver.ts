@@ -23,7 +23,7 @@ import { buildBootPlan, currentDefinitionPath, planTokens, preflight, tapBackedI
 import {
   alreadyRunning, awaitState, destroyGuest, liveness, notRunning, sendRequest, startGuest, type Liveness,
 } from './process';
-import { atomicWriteFile, readIfExists, removeDeadTempFiles, unlinkIfExists, validateDomainName } from './state';
+import { atomicWriteFile, readIfExists, readLiveState, removeDeadTempFiles, unlinkIfExists, validateDomainName } from './state';
 import * as live from './live';
 import { openConsole, type ConsoleSession } from './console';
 
@@ -46,10 +46,6 @@ export async function openBhyveConnection(uri: ParsedURI, opts: OpenOptions): Pr
 function checkModes(modes: ShutdownMode[] | undefined, api: string): void {
   const other = (modes ?? []).filter((m) => m !== 'acpi');
   if (other.length) throw new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED', `argument unsupported: ${api}: bhyve supports only --mode acpi, not ${other.join(',')}`);
-}
-
-function unsupportedFlag(flag: string, api: string): VirError {
-  return new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED', `argument unsupported: ${api}: --${flag} is not supported by the bhyve driver`);
 }
 
 function noDomain(name: string): VirError {
@@ -201,7 +197,6 @@ export class BhyveConnection implements Connection {
 
   async createXML(xml: string, flags: { paused?: boolean; autodestroy?: boolean } = {}): Promise<Domain> {
     this.denyIfReadOnly('virDomainCreateXML');
-    if (flags.autodestroy) throw unsupportedFlag('autodestroy', 'virDomainCreateXML');
     const def = this.prepare(xml);
     const d = new BhyveDomain(this, def.name);
     if (existsSync(join(this.host.domainsDir, `${def.name}.xml`)) || d.liveness().active) {
@@ -213,13 +208,27 @@ export class BhyveConnection implements Connection {
     const path = join(this.host.runDir, `${def.name}.xml`);
     atomicWriteFile(path, formatDomainXML(def, { inactive: true }));
     try {
-      await startGuest(this.host, def.name, { firstPlan: planTokens(buildBootPlan(this.host, def.name)) });
+      await startGuest(this.host, def.name, { firstPlan: planTokens(buildBootPlan(this.host, def.name)), autodestroy: flags.autodestroy });
     } catch (e) {
       if (!d.liveness().active) unlinkIfExists(path);
       throw e;
     }
+    if (flags.autodestroy) this.noteAutodestroy(def.name);
     if (flags.paused) await d.pauseAfterStart();
     return d;
+  }
+
+  /**
+   * Guests this connection started with autodestroy, by the supervisor run
+   * that holds them: closing the connection destroys them (libvirt does so
+   * when the client disconnects). Should this process die first, each
+   * supervisor notices that itself (bvirsh-monitor --autodestroy).
+   */
+  private readonly autodestroyed = new Map<string, { monitorPid: number; startedAt: number }>();
+
+  noteAutodestroy(name: string): void {
+    const st = readLiveState(this.host.runDir, name);
+    if (st) this.autodestroyed.set(name, { monitorPid: st.monitor_pid, startedAt: st.started_at });
   }
 
   async domainXMLToNative(format: string, xml: string): Promise<string> {
@@ -238,7 +247,16 @@ export class BhyveConnection implements Connection {
     return live.cpuModelNames(this.host, arch);
   }
 
-  async close(): Promise<void> { /* nothing held open */ }
+  async close(): Promise<void> {
+    // nothing is held open; only the autodestroy guests end with the connection
+    for (const [name, run] of this.autodestroyed) {
+      this.autodestroyed.delete(name);
+      const lv = liveness(this.host, name, false);
+      const st = readLiveState(this.host.runDir, name);
+      if (!lv.active || !st || st.monitor_pid !== run.monitorPid || st.started_at !== run.startedAt) continue; // not that run any more
+      await destroyGuest(this.host, name, lv).catch(() => undefined); // its supervisor will see this process end anyway
+    }
+  }
 }
 
 export class BhyveDomain implements Domain {
@@ -409,13 +427,13 @@ export class BhyveDomain implements Domain {
 
   async create(flags: StartFlags = {}): Promise<void> {
     this.connection.checkWritable('virDomainCreate');
-    if (flags.autodestroy) throw unsupportedFlag('autodestroy', 'virDomainCreateWithFlags');
     const lv = this.liveness();
     if (lv.active) throw alreadyRunning();
     const path = join(this.host.domainsDir, `${this.name}.xml`);
     if (!existsSync(path)) throw noDomain(this.name);
     // the first boot's plan, built here: bad input fails now, with nothing started
-    await startGuest(this.host, this.name, { firstPlan: planTokens(buildBootPlan(this.host, this.name)) });
+    await startGuest(this.host, this.name, { firstPlan: planTokens(buildBootPlan(this.host, this.name)), autodestroy: flags.autodestroy });
+    if (flags.autodestroy) this.connection.noteAutodestroy(this.name);
     if (flags.paused) await this.pauseAfterStart();
   }
 

@@ -175,6 +175,9 @@ export interface StartOptions {
   planArgv?: string[];
   /** the first boot's plan tokens, already built (saves a plan-command run) */
   firstPlan?: Buffer;
+  /** VIR_DOMAIN_START_AUTODESTROY: the supervisor destroys the guest once this
+   *  process (the connection) has ended, even if it was killed */
+  autodestroy?: boolean;
 }
 
 /** The hidden plan command: node + the compiled plan entry, for this host. */
@@ -194,6 +197,7 @@ export async function startGuest(host: BhyveHost, name: string, opts: StartOptio
     '--ifconfig', host.tools.ifconfig, '--id', String(allocateID(host)), '--ready-fd', '3',
     '--log', logPath(host, name)]; // the monitor rotates it between boots
   if (host.kind === 'sim') args.push('--sim');
+  if (opts.autodestroy) args.push('--autodestroy', String(process.pid));
   let planFile: string | undefined;
   if (opts.firstPlan) {
     planFile = join(host.runDir, `.${name}.plan.${process.pid}.${Date.now()}`);
