@@ -280,6 +280,22 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['destroy', 'ad'])).code, 0);
   });
 
+  it('vcpupin: bhyve gets -p, vcpuinfo shows the pinning for a running and a stopped guest', async () => {
+    const host = os.cpus().length;
+    const pinned = host > 1 ? 1 : 0; // (a CPU this host has)
+    const { dir, xml } = fixture('pin', '', `\n  <cputune><vcpupin vcpu='0' cpuset='${host > 1 ? '0,^0,1' : '0'}'/></cputune>`);
+    writeFileSync(xml, readFileSync(xml, 'utf8').replace('<vcpu>1</vcpu>', '<vcpu>2</vcpu>'));
+    await define(dir, xml);
+    const map = (cpus: number[]) => Array.from({ length: host }, (_, i) => (cpus.includes(i) ? 'y' : '-')).join('');
+    const affinities = async () => [...(await bvirsh(dir, ['vcpuinfo', 'pin'])).stdout.matchAll(/^CPU Affinity:\s+(\S+)$/gm)].map((m) => m[1]);
+    const all = Array.from({ length: host }, (_, i) => i);
+    assert.deepEqual(await affinities(), [map([pinned]), map(all)]);
+    await start(dir, 'pin');
+    assert.match(ourProcesses(dir).find((p) => p.pid === bhyvesOf(dir, 'pin')[0])!.args, new RegExp(` -p 0:${pinned} `));
+    assert.deepEqual(await affinities(), [map([pinned]), map(all)]);
+    assert.equal((await bvirsh(dir, ['destroy', 'pin'])).code, 0);
+  });
+
   it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {
     const { dir, xml } = fixture('c8');
     await define(dir, xml);

@@ -334,6 +334,10 @@ export class BhyveDomain implements Domain {
     return live.vcpuInfo(this.host, this.name, this.definition());
   }
 
+  async getVcpuPinInfo(): Promise<boolean[][]> {
+    return live.vcpuPinMaps(this.definition(), cpus().length);
+  }
+
   async getVcpusFlags(flags: VcpuCountFlags = {}): Promise<number> {
     const def = this.definition();
     if (flags.live && !this.liveness().active) throw notRunning();

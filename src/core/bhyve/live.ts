@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, release } from 'node:os';
 import type { CpuStats, MemoryStats, VcpuInfo } from '../api';
 import type { DomainDef } from '../conf/domain';
+import { cpusetMap } from '../conf/cpuset';
 import { VirError } from '../errors';
 import type { DomainCapsQuery, HostFacts } from '../conf/capabilities';
 import type { BhyveHost } from './host';
@@ -148,9 +149,18 @@ export async function cpuStats(host: BhyveHost, name: string, bhyvePid: number):
 export async function vcpuInfo(host: BhyveHost, name: string, def: DomainDef): Promise<VcpuInfo[]> {
   const n = def.vcpuCurrent ?? def.vcpu;
   const times = await vcpuRuntimes(host, name, n);
-  // bhyve does not pin vCPUs unless <vcpupin> says so (not applied yet): any host CPU
-  const affinity = Array.from({ length: cpus().length }, () => true);
-  return times.map((cpuTime, number) => ({ number, state: 1, cpuTime, cpu: -1, affinity }));
+  const pins = vcpuPinMaps(def, cpus().length);
+  return times.map((cpuTime, number) => ({ number, state: 1, cpuTime, cpu: -1, affinity: pins[number] }));
+}
+
+/** Per vCPU, the host CPUs it may run on: its <vcpupin> (bhyve -p), else any. */
+export function vcpuPinMaps(def: DomainDef, hostCpus: number): boolean[][] {
+  const any = Array.from({ length: hostCpus }, () => true);
+  const maps = Array.from({ length: def.vcpu }, () => any);
+  for (const pin of def.vcpupin) {
+    if (pin.vcpu < maps.length) maps[pin.vcpu] = cpusetMap(pin.cpuset, hostCpus);
+  }
+  return maps;
 }
 
 export async function memoryStats(host: BhyveHost, name: string, def: DomainDef): Promise<MemoryStats> {
