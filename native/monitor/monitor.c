@@ -56,7 +56,7 @@
  *
  * Plan token stream (each token NUL-terminated):
  *   loader N a1..aN     bhyve N a1..aN     tap TAPNAME BRIDGE
- *   on_reboot|on_poweroff|on_crash ACTION  console PATH
+ *   on_reboot|on_poweroff|on_crash ACTION  console PATH  vnc PORT
  *   transient PATH      (a transient guest: PATH and the state go when it stops)
  * ACTION is libvirt's: destroy, restart, preserve, rename-restart,
  * coredump-destroy, coredump-restart (preserve/coredump-* act as destroy/restart).
@@ -107,6 +107,7 @@ struct plan {
 	int ntaps;
 	enum action on_reboot, on_poweroff, on_crash;
 	const char *console;
+	int vnc_port;              /* the VNC port bhyve's fbuf listens on, -1: none */
 };
 
 static const char *vm_name, *rundir, *bhyvectl_path, *ifconfig_path = "/sbin/ifconfig";
@@ -125,6 +126,7 @@ static long long started_at;
 static const char *taps_json_names[MAX_TAPS];
 static int taps_json_n;
 static const char *console_path;
+static int vnc_port = -1;	/* recorded in the state, so the next guest's plan avoids it */
 static char last_exit[64] = "";
 static char *transient_def;	/* a transient guest's definition: removed when it stops */
 static pid_t owner_pid = -1;	/* --autodestroy PID */
@@ -249,6 +251,10 @@ static void write_state(void)
 		json_str(f, console_path);
 	else
 		fprintf(f, "null");
+	if (vnc_port > 0)
+		fprintf(f, ",\"vnc_port\":%d", vnc_port);
+	else
+		fprintf(f, ",\"vnc_port\":null");
 	fprintf(f, "}\n");
 	fflush(f);
 	fsync(fd);
@@ -601,6 +607,7 @@ static int get_plan(struct plan *p, char *err, size_t errlen)
 	char *tok, *end;
 
 	memset(p, 0, sizeof *p);
+	p->vnc_port = -1;
 	p->on_reboot = ACT_RESTART;
 	p->on_poweroff = ACT_DESTROY;
 	p->on_crash = ACT_DESTROY;
@@ -690,6 +697,8 @@ parse:
 			p->on_crash = parse_action(tok, ACT_DESTROY);
 		} else if (strcmp(key, "console") == 0) {
 			p->console = tok;
+		} else if (strcmp(key, "vnc") == 0) {
+			p->vnc_port = atoi(tok);
 		} else if (strcmp(key, "transient") == 0) {
 			free(transient_def);
 			transient_def = strdup(tok);
@@ -845,6 +854,7 @@ static enum outcome boot_once(struct plan *p, const char **stop_reason, char *er
 	if (get_plan(p, err, errlen) != 0)
 		return OUT_FAILED;
 	console_path = p->console;
+	vnc_port = p->vnc_port;
 	/* A VM left behind by a crashed predecessor would make bhyveload reuse it. */
 	destroy_vm();
 	if (create_taps(p, err, errlen) != 0)
@@ -1111,6 +1121,7 @@ int main(int argc, char **argv)
 
 		free(p.buf);
 		console_path = NULL;
+		vnc_port = -1;
 		if (o == OUT_FAILED) {
 			logmsg("start failed: %s", err);
 			if (ready_fd >= 0) {

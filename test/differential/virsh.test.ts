@@ -19,7 +19,7 @@ function same(ours: Result, theirs: Result, what: string): void {
 function perDomain(doms: string[]): string[] {
   const cmds = ['dominfo', 'domstate', 'domstate --reason', 'domid', 'domuuid', 'dumpxml', 'dumpxml --inactive',
     'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'vcpuinfo --pretty', 'dommemstat', 'domblklist',
-    'domblklist --details', 'domiflist'];
+    'domblklist --details', 'domiflist', 'vncdisplay'];
   return doms.flatMap((d) => cmds.map((c) => `${c} ${d}`));
 }
 
@@ -158,12 +158,29 @@ const COMMON = [
         cmds.push(`define ${f}`);
       }
       for (const d of ['bsd1', 'lin1', 'misc1', 'rich', 'con1']) {
-        cmds.push(`dumpxml ${d}`, `domblklist ${d} --details`, `domiflist ${d}`, `vcpucount ${d}`, `start ${d}`,
-          `dumpxml ${d}`, `dominfo ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
+        cmds.push(`dumpxml ${d}`, `domblklist ${d} --details`, `domiflist ${d}`, `vcpucount ${d}`, `vncdisplay ${d}`, `start ${d}`,
+          `dumpxml ${d}`, `dominfo ${d}`, `vncdisplay ${d}`, `shutdown ${d}`, `domstate ${d} --reason`, `start ${d}`, `reboot ${d}`,
           `domstate ${d} --reason`);
       }
       cmds.push('list --all', 'list --all --title');
       await seq('test:///default', cmds);
+    });
+    it('vncdisplay: listen attribute or element, all-addresses, IPv6, autoport, a second <graphics>, stopped', async () => {
+      const { writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const dom = (name: string, devices: string): string =>
+        `<domain type='test'><name>${name}</name><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>${devices}</devices></domain>`;
+      writeFileSync(join(dir, 'vnc-node.xml'), `<node>${[
+        dom('a1', "<graphics type='vnc' autoport='yes' listen='0.0.0.0'/>"),
+        dom('a2', "<graphics type='vnc' port='5907' autoport='no'><listen type='address' address='192.168.1.5'/></graphics><graphics type='vnc' port='5999'/>"),
+        dom('a3', "<graphics type='spice' port='5908' autoport='no'/><graphics type='vnc' port='5902' autoport='no' listen='::'/>"),
+        dom('a4', "<graphics type='vnc' port='5903' autoport='no' listen='[::1]'/>"),
+        dom('a5', "<graphics type='vnc' port='5904'/>"),
+        dom('a6', "<graphics type='spice' port='5905'/>"),
+      ].join('')}</node>`);
+      await seq(`test://${join(dir, 'vnc-node.xml')}`, ['vncdisplay a1', 'vncdisplay a2', 'vncdisplay a3', 'vncdisplay a4',
+        'vncdisplay a5', 'vncdisplay --domain a4', 'destroy a2', 'vncdisplay a2', 'start a2', 'vncdisplay a2']);
+      await seq(`test://${join(dir, 'vnc-node.xml')}`, ['vncdisplay a6']);
     });
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',
       'resume test', 'define new.xml', 'create new.xml', 'autostart test', 'autostart --disable test', 'undefine test',

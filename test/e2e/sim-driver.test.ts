@@ -296,6 +296,39 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['destroy', 'pin'])).code, 0);
   });
 
+  it('VNC: autoport guests get distinct ports from 5900; vncdisplay and the live XML show them; a fixed port in use is refused', async () => {
+    const gfx = (g: string) => `\n    ${g}<video><model type='gop'/></video>`;
+    const { dir, xml, disk } = fixture('v1', '', '', gfx("<graphics type='vnc' autoport='yes' listen='0.0.0.0'/>"));
+    const efi = (s: string) => s.replace('<os>', "<os firmware='efi'>");
+    writeFileSync(xml, efi(readFileSync(xml, 'utf8')));
+    await define(dir, xml);
+    for (const [name, g] of [['v2', "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"], ['v3', "<graphics type='vnc' autoport='yes'/>"],
+      ['fixed', "<graphics type='vnc' port='5900' autoport='no'/>"]]) {
+      writeFileSync(xml, efi(domainXML(name, disk, '', gfx(g))));
+      await define(dir, xml);
+    }
+    const fbuf = (name: string) => /,fbuf,tcp=([^ ,]+)/.exec(ourProcesses(dir).find((p) => p.pid === bhyvesOf(dir, name)[0])!.args)?.[1];
+    assert.equal((await bvirsh(dir, ['vncdisplay', 'v1'])).stderr, 'error: Domain is not running\n');
+    await start(dir, 'v1');
+    await start(dir, 'v2');
+    assert.equal(fbuf('v1'), '0.0.0.0:5900');
+    assert.equal(fbuf('v2'), '127.0.0.1:5901');
+    assert.deepEqual(await bvirsh(dir, ['vncdisplay v1; vncdisplay v2']), { code: 0, stdout: ':0\n\n127.0.0.1:1\n\n', stderr: '' });
+    assert.match((await bvirsh(dir, ['dumpxml', 'v2'])).stdout, /<graphics type='vnc' port='5901' autoport='yes' listen='127\.0\.0\.1'>/);
+    assert.match((await bvirsh(dir, ['dumpxml', '--inactive', 'v2'])).stdout, /<graphics type='vnc' port='-1' autoport='yes' listen='127\.0\.0\.1'>/);
+    // 5900 is v1's: a guest asking for it is refused and nothing of it runs
+    assert.deepEqual(await bvirsh(dir, ['start', 'fixed']), {
+      code: 1, stdout: '\n', stderr: "error: Failed to start domain 'fixed'\nerror: Requested operation is not valid: VNC port 5900 is in use by another guest\n",
+    });
+    assert.deepEqual(bhyvesOf(dir, 'fixed'), []);
+    // a port frees up when its guest stops
+    assert.equal((await bvirsh(dir, ['destroy', 'v1'])).code, 0);
+    await start(dir, 'v3');
+    assert.equal(fbuf('v3'), '127.0.0.1:5900');
+    assert.deepEqual(await bvirsh(dir, ['vncdisplay', 'v3']), { code: 0, stdout: '127.0.0.1:0\n\n', stderr: '' });
+    for (const n of ['v2', 'v3']) assert.equal((await bvirsh(dir, ['destroy', n])).code, 0);
+  });
+
   it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {
     const { dir, xml } = fixture('c8');
     await define(dir, xml);

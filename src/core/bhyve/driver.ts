@@ -14,7 +14,7 @@ import type {
   OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
 } from '../api';
 import { DomainState } from '../api';
-import type { DomainDef, InterfaceDef } from '../conf/domain';
+import { DEFAULT_VNC_LISTEN, type DomainDef, type InterfaceDef } from '../conf/domain';
 import { VirError, readOnlyError } from '../errors';
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
@@ -307,13 +307,20 @@ export class BhyveDomain implements Domain {
     let text = readFileSync(path, 'utf8');
     const lv = this.liveness();
     if (!flags.inactive && lv.active) {
-      // the live XML names each interface's tap, as libvirt's does
+      // the live XML names each interface's tap and the VNC port, as libvirt's does
       const def = parseDomainXML(text);
       const taps = this.liveTaps(def);
-      if (taps.size > 0) {
-        for (const [n, tap] of taps) n.targetDev = tap;
-        text = formatDomainXML(def, {});
+      for (const [n, tap] of taps) n.targetDev = tap;
+      const vncPort = lv.live?.vnc_port;
+      const g = def.devices.graphics[0];
+      let vncChanged = false;
+      if (g !== undefined && typeof vncPort === 'number') {
+        vncChanged = g.port !== vncPort || (g.listen === undefined && !g.listens?.length);
+        g.port = vncPort;
+        // the address bhyve was given (command.ts), so vncdisplay tells where to connect
+        if (g.listen === undefined && !g.listens?.length) g.listen = DEFAULT_VNC_LISTEN;
       }
+      if (taps.size > 0 || vncChanged) text = formatDomainXML(def, {});
     }
     if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
     // the live XML names the running guest's id, as libvirt's does

@@ -22,6 +22,8 @@ export interface BootPlan {
   loader?: string[];
   bhyve: string[];
   taps: Array<{ tap: string; bridge: string }>;
+  /** the VNC port of an autoport (or fixed) <graphics>, recorded in the live state */
+  vncPort?: number;
   onReboot: string;
   onPoweroff: string;
   onCrash: string;
@@ -66,18 +68,33 @@ export function preflight(host: BhyveHost, def: DomainDef): void {
   }
 }
 
-/** Tap names in use on the host (live states; real host: `ifconfig -l` too). */
-function tapsInUse(host: BhyveHost, self: string): Set<string> {
-  const used = new Set<string>();
+/** The live states of the host's other guests that are not shut off. */
+function otherLiveStates(host: BhyveHost, self: string): Array<{ taps?: string[]; vnc_port?: number | null }> {
+  const out: Array<{ taps?: string[]; vnc_port?: number | null }> = [];
   let files: string[] = [];
   try { files = readdirSync(host.runDir); } catch { /* none */ }
   for (const f of files) {
-    if (!f.endsWith('.json') || f === `${self}.json`) continue; // our own taps are ours to reuse
+    if (!f.endsWith('.json') || f === `${self}.json`) continue; // our own taps and port are ours to reuse
     try {
-      const st = JSON.parse(readFileSync(join(host.runDir, f), 'utf8')) as { state: string; taps?: string[] };
-      if (st.state !== 'shutoff') for (const t of st.taps ?? []) used.add(t);
+      const st = JSON.parse(readFileSync(join(host.runDir, f), 'utf8')) as { state: string; taps?: string[]; vnc_port?: number | null };
+      if (st.state !== 'shutoff') out.push(st);
     } catch { /* being rewritten */ }
   }
+  return out;
+}
+
+/** VNC ports other running guests listen on. (Ports taken by other programs
+ *  are not seen: bhyve then fails to start with its bind error.) */
+function vncPortsInUse(host: BhyveHost, self: string): Set<number> {
+  const used = new Set<number>();
+  for (const st of otherLiveStates(host, self)) if (typeof st.vnc_port === 'number') used.add(st.vnc_port);
+  return used;
+}
+
+/** Tap names in use on the host (live states; real host: `ifconfig -l` too). */
+function tapsInUse(host: BhyveHost, self: string): Set<string> {
+  const used = new Set<string>();
+  for (const st of otherLiveStates(host, self)) for (const t of st.taps ?? []) used.add(t);
   if (host.kind === 'real') {
     const r = spawnSync(host.tools.ifconfig, ['-l'], { encoding: 'utf8' });
     for (const i of (r.stdout ?? '').split(/\s+/)) if (i) used.add(i);
@@ -142,12 +159,24 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
   };
   const deviceMapPath = join(host.runDir, `${name}.device.map`);
   resolveFirmware(host, def);
+  const vncUsed = vncPortsInUse(host, name);
   const out = buildBhyveCommand(def, {
+    // autoport: the first port from 5900 no other running guest has (libvirt's range starts there too)
+    vncPortAllocator: () => {
+      let port = 5900;
+      while (vncUsed.has(port)) port++;
+      return port;
+    },
     bhyvePath: host.tools.bhyve,
     bhyveloadPath: host.tools.bhyveload,
     deviceMapPath,
     tapName: (net: InterfaceDef) => tapFor(net),
   });
+  const vncPort = out.vncPorts?.[0];
+  if (vncPort !== undefined && vncUsed.has(vncPort)) {
+    // a fixed <graphics port> another running guest listens on: bhyve could not bind it
+    throw new VirError('VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: VNC port ${vncPort} is in use by another guest`);
+  }
   if (out.loader) out.loader.argv[0] = hostLoaderPath(host, out.loader.argv[0]);
   if (out.nvram) prepareNvram(out.nvram);
   if (out.loader?.deviceMap !== undefined) atomicWriteFile(deviceMapPath, out.loader.deviceMap);
@@ -158,6 +187,7 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
     // in interface order: the monitor records them so, and the live state
     // (domiflist, the live XML) pairs them with the tap-backed interfaces
     taps: taps.sort((a, b) => a.iface - b.iface).map(({ tap, bridge }) => ({ tap, bridge })),
+    vncPort,
     onReboot: def.onReboot ?? 'restart',
     onPoweroff: def.onPoweroff ?? 'destroy',
     onCrash: def.onCrash ?? 'destroy',
@@ -181,6 +211,7 @@ export function planTokens(p: BootPlan): Buffer {
   if (p.loader) t.push('loader', String(p.loader.length), ...p.loader);
   t.push('bhyve', String(p.bhyve.length), ...p.bhyve);
   for (const x of p.taps) t.push('tap', x.tap, x.bridge);
+  if (p.vncPort !== undefined) t.push('vnc', String(p.vncPort));
   t.push('on_reboot', p.onReboot, 'on_poweroff', p.onPoweroff, 'on_crash', p.onCrash);
   if (p.console) t.push('console', p.console);
   if (p.transient) t.push('transient', p.transient);

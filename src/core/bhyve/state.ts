@@ -96,6 +96,8 @@ export interface LiveState {
   last_exit: string;
   taps: string[];
   console: string | null;
+  /** the VNC port bhyve's framebuffer listens on (monitors before it was recorded: absent) */
+  vnc_port?: number | null;
 }
 
 export function readLiveState(runDir: string, name: string): LiveState | undefined {

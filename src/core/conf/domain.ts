@@ -155,6 +155,9 @@ export interface ChannelDef {
   address?: VirtioSerialAddress;
 }
 
+/** Where bhyve's VNC server listens when <graphics> names no address (libvirt's bhyve default). */
+export const DEFAULT_VNC_LISTEN = '127.0.0.1';
+
 export interface GraphicsDef {
   type: 'vnc';
   /** -1 or undefined with autoport: allocate (from 5900) */
