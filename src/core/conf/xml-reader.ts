@@ -27,12 +27,49 @@ export const MAX_XML_BYTES = 10 * 1024 * 1024;
 /** deeper nesting than this is refused (keeps every later recursive walk bounded) */
 export const MAX_XML_DEPTH = 256;
 
-/** A parsed element in document order. */
-export interface XmlElement {
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  text: string;
+/** shared by every element without attributes / children (never mutated: saves two allocations per leaf) */
+const NO_ATTRS: readonly string[] = [];
+const NO_CHILDREN: readonly XmlElement[] = [];
+
+/**
+ * A parsed element in document order. Attributes are kept as a flat list of
+ * names and values rather than an object: adding properties with names only
+ * known at run time sends V8 through its slow keyed-store path for every
+ * attribute, while a list costs one push each, and attr() scans a handful of
+ * entries. `attrs` builds the object form on demand (tests, generic walkers).
+ */
+export class XmlElement {
+  /** text content (entities decoded, CDATA included) */
+  text = '';
+  /** child elements in document order */
+  children: readonly XmlElement[] = NO_CHILDREN;
+  constructor(
+    readonly name: string,
+    /** attribute names and values alternating, in document order */
+    readonly attrList: readonly string[] = NO_ATTRS,
+  ) {}
+
+  /** the value of attribute `name`, or undefined */
+  attr(name: string): string | undefined {
+    const list = this.attrList;
+    for (let i = 0; i < list.length; i += 2) if (list[i] === name) return list[i + 1];
+    return undefined;
+  }
+
+  /** the attributes as a plain object (built on each call) */
+  get attrs(): Record<string, string> {
+    const o: Record<string, string> = {};
+    for (let i = 0; i < this.attrList.length; i += 2) {
+      // an attribute called __proto__ must stay a plain data property
+      Object.defineProperty(o, this.attrList[i], { value: this.attrList[i + 1], enumerable: true, writable: true, configurable: true });
+    }
+    return o;
+  }
+}
+
+function appendChild(parent: XmlElement, el: XmlElement): void {
+  if (parent.children === NO_CHILDREN) parent.children = [el];
+  else (parent.children as XmlElement[]).push(el);
 }
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -156,9 +193,8 @@ function read(xml: string): XmlElement {
     // start tag: name, then attributes one by one, then '>' or '/>' (no match arrays: hot path)
     let at = scanName(xml, lt + 1);
     if (at === lt + 1) throw new Malformed('malformed start tag');
-    const el: XmlElement = { name: xml.slice(lt + 1, at), attrs: {}, children: [], text: '' };
-    // names already set on this element: the duplicate check scans this short list, not the object
-    let seen: string[] | undefined;
+    const name = xml.slice(lt + 1, at);
+    let attrList: string[] | undefined;
     let selfClose = false;
     for (;;) {
       const ws = at;
@@ -166,33 +202,30 @@ function read(xml: string): XmlElement {
       const ch = xml.charCodeAt(at);
       if (ch === 62 /* > */) { at++; break; }
       if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { selfClose = true; at += 2; break; }
-      if (at === ws) throw new Malformed(`malformed start tag <${el.name}>`); // attributes need whitespace before them
+      if (at === ws) throw new Malformed(`malformed start tag <${name}>`); // attributes need whitespace before them
       const nameEnd = scanName(xml, at);
-      if (nameEnd === at) throw new Malformed(`malformed attribute in <${el.name}>`);
-      const name = xml.slice(at, nameEnd);
+      if (nameEnd === at) throw new Malformed(`malformed attribute in <${name}>`);
+      const aname = xml.slice(at, nameEnd);
       at = nameEnd;
       while (at < n && isSpace(xml.charCodeAt(at))) at++;
-      if (xml.charCodeAt(at) !== 61 /* = */) throw new Malformed(`attribute '${name}' without a value in <${el.name}>`);
+      if (xml.charCodeAt(at) !== 61 /* = */) throw new Malformed(`attribute '${aname}' without a value in <${name}>`);
       at++;
       while (at < n && isSpace(xml.charCodeAt(at))) at++;
       const q = xml.charCodeAt(at);
-      if (q !== 34 && q !== 39) throw new Malformed(`unquoted value of attribute '${name}' in <${el.name}>`);
+      if (q !== 34 && q !== 39) throw new Malformed(`unquoted value of attribute '${aname}' in <${name}>`);
       const close = xml.indexOf(q === 34 ? '"' : "'", at + 1);
-      if (close < 0) throw new Malformed(`unterminated value of attribute '${name}'`);
+      if (close < 0) throw new Malformed(`unterminated value of attribute '${aname}'`);
       const raw = xml.slice(at + 1, close);
-      if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${name}'`);
+      if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${aname}'`);
       at = close + 1;
-      if (seen === undefined) seen = [name];
+      if (attrList === undefined) attrList = [];
       else {
-        for (let s = 0; s < seen.length; s++) if (seen[s] === name) throw new Malformed(`duplicate attribute '${name}' on <${el.name}>`);
-        seen.push(name);
+        for (let s = 0; s < attrList.length; s += 2) if (attrList[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
       }
-      const v = decode(raw, `attribute '${name}'`);
-      // an attribute called __proto__ must stay a plain data property
-      if (name === '__proto__') Object.defineProperty(el.attrs, name, { value: v, enumerable: true, writable: true, configurable: true });
-      else el.attrs[name] = v;
+      attrList.push(aname, decode(raw, `attribute '${aname}'`));
     }
-    if (stack.length > 0) stack[stack.length - 1].children.push(el);
+    const el = new XmlElement(name, attrList);
+    if (stack.length > 0) appendChild(stack[stack.length - 1], el);
     else if (root) throw new Malformed('more than one root element');
     else root = el;
     i = at;
