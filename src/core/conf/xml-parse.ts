@@ -209,11 +209,12 @@ const KIDS_HOSTDEV = new Set(['source', 'address', 'boot']);
 const KIDS_MEMORYBACKING = new Set(['locked']);
 
 
-const DOMAIN_CHILDREN = new Set([
+/** the children <domain> may have, each with its own bit (one Map lookup per child checks both "known" and "not repeated") */
+const DOMAIN_CHILD_BIT = new Map([
   'name', 'uuid', 'title', 'description', 'metadata', 'memory', 'currentMemory', 'memoryBacking',
   'memtune', 'blkiotune', 'vcpu', 'cputune', 'cpu', 'sysinfo', 'os', 'bootloader', 'bootloader_args',
   'features', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'devices',
-]);
+].map((name, i) => [name, 1 << i]));
 
 function parseOs(el: El, def: DomainDef): void {
   checkChildren(el, KIDS_OS, 'os');
@@ -730,7 +731,7 @@ export function parseDomainXML(xml: string): DomainDef {
     type, name: '', memory: 0, vcpu: 0, vcpupin: [],
     os: { type: 'hvm', bootDevs: [] }, features: {}, clock: undefined, devices: emptyDevices(),
   };
-  const seen = new Set<string>();
+  let seen = 0;
   let sawOs = false;
   let sawMemory = false;
   for (const c of root.children) {
@@ -748,10 +749,11 @@ export function parseDomainXML(xml: string): DomainDef {
       }
       continue;
     }
-    if (!DOMAIN_CHILDREN.has(c.name)) throw unsupported(`element '${c.name}' in <domain> is not supported by the bhyve driver`);
+    const bit = DOMAIN_CHILD_BIT.get(c.name);
+    if (bit === undefined) throw unsupported(`element '${c.name}' in <domain> is not supported by the bhyve driver`);
     // every child of <domain> is a singleton in libvirt's schema
-    if (seen.has(c.name)) throw detail(`element <${c.name}> appears more than once in <domain>`);
-    seen.add(c.name);
+    if ((seen & bit) !== 0) throw detail(`element <${c.name}> appears more than once in <domain>`);
+    seen |= bit;
     switch (c.name) {
       case 'name': def.name = c.text.trim(); break;
       case 'uuid': def.uuid = normUUID(c.text); break;
