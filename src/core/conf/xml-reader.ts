@@ -67,11 +67,6 @@ export class XmlElement {
   }
 }
 
-function appendChild(parent: XmlElement, el: XmlElement): void {
-  if (parent.children === NO_CHILDREN) parent.children = [el];
-  else (parent.children as XmlElement[]).push(el);
-}
-
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
 /** an '&' that does not start a valid reference */
@@ -98,8 +93,13 @@ function xmlError(msg: string): VirError {
   return new VirError('VIR_ERR_XML_ERROR', `XML error: ${msg}`);
 }
 
-function decode(s: string, where: string): string {
+/** `s` with its references decoded; s is the text of <name>, or the value of attribute `name` (the place is spelled out only for an error) */
+function decode(s: string, name: string, inAttr: boolean): string {
   if (s.indexOf('&') < 0) return s;
+  return decodeRefs(s, inAttr ? `attribute '${name}'` : `<${name}>`);
+}
+
+function decodeRefs(s: string, where: string): string {
   if (BAD_AMP_RE.test(s)) throw new Malformed(`invalid entity or '&' in ${where}`);
   return s.replace(ENTITY_RE, (_m, e: string) => {
     if (e[0] === '#') {
@@ -132,6 +132,12 @@ function read(xml: string): XmlElement {
   let root: XmlElement | undefined;
   const stack: XmlElement[] = [];
   const contentStart: number[] = [];
+  // Children and attributes are gathered on scratch lists and copied out with slice(): each
+  // element then gets arrays of exactly the right size (push() would grow them to 17+ slots).
+  const kids: XmlElement[] = [];
+  let nkids = 0;
+  const kidsStart: number[] = [];
+  const attrBuf: string[] = [];
   let i = 0;
   const n = xml.length;
   while (i < n) {
@@ -143,7 +149,7 @@ function read(xml: string): XmlElement {
     if (k < textEnd) {
       if (stack.length === 0) throw new Malformed('text outside the root element');
       const top = stack[stack.length - 1];
-      const t = decode(xml.slice(i, textEnd), `<${top.name}>`);
+      const t = decode(xml.slice(i, textEnd), top.name, false);
       top.text = top.text === '' ? t : top.text + t;
     }
     if (lt < 0) break;
@@ -181,6 +187,9 @@ function read(xml: string): XmlElement {
       const endName = xml.slice(lt + 2, nameEnd);
       const top = stack.pop();
       if (!top || top.name !== endName) throw new Malformed(`end tag </${endName}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      const first = kidsStart.pop()!;
+      if (nkids > first) top.children = kids.slice(first, nkids);
+      nkids = first;
       // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
       const start = contentStart.pop()!;
       if (top.text === '' && top.children.length === 0 && start < lt) {
@@ -194,7 +203,7 @@ function read(xml: string): XmlElement {
     let at = scanName(xml, lt + 1);
     if (at === lt + 1) throw new Malformed('malformed start tag');
     const name = xml.slice(lt + 1, at);
-    let attrList: string[] | undefined;
+    let nattr = 0;
     let selfClose = false;
     for (;;) {
       const ws = at;
@@ -218,14 +227,12 @@ function read(xml: string): XmlElement {
       const raw = xml.slice(at + 1, close);
       if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${aname}'`);
       at = close + 1;
-      if (attrList === undefined) attrList = [];
-      else {
-        for (let s = 0; s < attrList.length; s += 2) if (attrList[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
-      }
-      attrList.push(aname, decode(raw, `attribute '${aname}'`));
+      for (let s = 0; s < nattr; s += 2) if (attrBuf[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
+      attrBuf[nattr++] = aname;
+      attrBuf[nattr++] = decode(raw, aname, true);
     }
-    const el = new XmlElement(name, attrList);
-    if (stack.length > 0) appendChild(stack[stack.length - 1], el);
+    const el = new XmlElement(name, nattr > 0 ? attrBuf.slice(0, nattr) : NO_ATTRS);
+    if (stack.length > 0) kids[nkids++] = el;
     else if (root) throw new Malformed('more than one root element');
     else root = el;
     i = at;
@@ -233,6 +240,7 @@ function read(xml: string): XmlElement {
       if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
       stack.push(el);
       contentStart.push(i);
+      kidsStart.push(nkids);
     }
   }
   if (stack.length > 0) throw new Malformed(`unclosed element <${stack[stack.length - 1].name}>`);
