@@ -85,6 +85,29 @@ function scanName(xml: string, at: number): number {
   }
 }
 
+/** xml.slice(start, end) === name, without building the slice */
+function sameName(xml: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (xml.charCodeAt(start + k) !== name.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * buf[from..to) as a new array of exactly that size. Array literals for the sizes elements
+ * and attribute lists usually have: the optimising compiler allocates those inline, where
+ * slice() is a call into the runtime.
+ */
+function copyList<T>(buf: T[], from: number, to: number): T[] {
+  switch (to - from) {
+    case 1: return [buf[from]];
+    case 2: return [buf[from], buf[from + 1]];
+    case 3: return [buf[from], buf[from + 1], buf[from + 2]];
+    case 4: return [buf[from], buf[from + 1], buf[from + 2], buf[from + 3]];
+    case 6: return [buf[from], buf[from + 1], buf[from + 2], buf[from + 3], buf[from + 4], buf[from + 5]];
+    default: return buf.slice(from, to);
+  }
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -184,11 +207,12 @@ function read(xml: string): XmlElement {
       let gt = nameEnd;
       while (gt < n && isSpace(xml.charCodeAt(gt))) gt++;
       if (nameEnd === lt + 2 || xml.charCodeAt(gt) !== 62) throw new Malformed('malformed end tag');
-      const endName = xml.slice(lt + 2, nameEnd);
       const top = stack.pop();
-      if (!top || top.name !== endName) throw new Malformed(`end tag </${endName}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      if (!top || !sameName(xml, lt + 2, nameEnd, top.name)) {
+        throw new Malformed(`end tag </${xml.slice(lt + 2, nameEnd)}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      }
       const first = kidsStart.pop()!;
-      if (nkids > first) top.children = kids.slice(first, nkids);
+      if (nkids > first) top.children = copyList(kids, first, nkids);
       nkids = first;
       // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
       const start = contentStart.pop()!;
@@ -231,7 +255,7 @@ function read(xml: string): XmlElement {
       attrBuf[nattr++] = aname;
       attrBuf[nattr++] = decode(raw, aname, true);
     }
-    const el = new XmlElement(name, nattr > 0 ? attrBuf.slice(0, nattr) : NO_ATTRS);
+    const el = new XmlElement(name, nattr > 0 ? copyList(attrBuf, 0, nattr) : NO_ATTRS);
     if (stack.length > 0) kids[nkids++] = el;
     else if (root) throw new Malformed('more than one root element');
     else root = el;
