@@ -122,14 +122,17 @@ function scaledKiB(text: string, unit: string | undefined, what: string): number
 function parsePciAddr(a: El, what: string, requireType = true): PciAddress {
   if (requireType && a.attr('type') !== 'pci') throw detail(`expected a PCI address in ${what}`);
   const slot = parseUInt(a.attr('slot') ?? '0', `${what} address slot`, 31);
-  return {
+  // optional fields are assigned, not spread in (`...(c ? {k} : {})` is slow in V8; same keys, same order)
+  const addr: PciAddress = {
     type: 'pci',
     domain: parseUInt(a.attr('domain') ?? '0', `${what} address domain`, 0xffff),
     bus: parseUInt(a.attr('bus') ?? '0', `${what} address bus`, 0xff),
     slot,
     function: parseUInt(a.attr('function') ?? '0', `${what} address function`, 7),
-    ...(a.attr('multifunction') !== undefined ? { multifunction: yesNo(a.attr('multifunction'), 'multifunction') } : {}),
   };
+  const multifunction = a.attr('multifunction');
+  if (multifunction !== undefined) addr.multifunction = yesNo(multifunction, 'multifunction');
+  return addr;
 }
 
 function parseAddress(a: El | undefined, what: string): PciAddress | DriveAddress | VirtioSerialAddress | undefined {
@@ -228,21 +231,23 @@ function parseOs(el: El, def: DomainDef): void {
   const loader = child(el, 'loader');
   if (loader) {
     const path = loader.text.trim();
-    def.os.loader = {
-      ...(path !== '' ? { path } : {}),
-      ...(loader.attr('readonly') !== undefined ? { readonly: yesNo(loader.attr('readonly'), 'loader readonly') } : {}),
-      ...(loader.attr('type') !== undefined ? { type: oneOf(loader.attr('type'), ['pflash', 'rom'] as const, 'loader type') } : {}),
-      ...(loader.attr('format') !== undefined ? { format: oneOf(loader.attr('format'), ['raw'] as const, 'loader format', true) } : {}),
-    };
+    const l: NonNullable<DomainDef['os']['loader']> = {};
+    if (path !== '') l.path = path;
+    const readonly = loader.attr('readonly'), type = loader.attr('type'), format = loader.attr('format');
+    if (readonly !== undefined) l.readonly = yesNo(readonly, 'loader readonly');
+    if (type !== undefined) l.type = oneOf(type, ['pflash', 'rom'] as const, 'loader type');
+    if (format !== undefined) l.format = oneOf(format, ['raw'] as const, 'loader format', true);
+    def.os.loader = l;
   }
   const nvram = child(el, 'nvram');
   if (nvram) {
     const path = nvram.text.trim();
-    def.os.nvram = {
-      ...(path !== '' ? { path } : {}),
-      ...(nvram.attr('template') !== undefined ? { template: nvram.attr('template') } : {}),
-      ...(nvram.attr('format') !== undefined ? { format: oneOf(nvram.attr('format'), ['raw'] as const, 'nvram format', true) } : {}),
-    };
+    const v: NonNullable<DomainDef['os']['nvram']> = {};
+    if (path !== '') v.path = path;
+    const template = nvram.attr('template'), format = nvram.attr('format');
+    if (template !== undefined) v.template = template;
+    if (format !== undefined) v.format = oneOf(format, ['raw'] as const, 'nvram format', true);
+    def.os.nvram = v;
   }
   for (const c of el.children) {
     if (c.name === 'boot') {
@@ -476,16 +481,23 @@ function parseInterface(el: El): InterfaceDef {
 
 function parseChrSource(el: El, what: string): ChrSource {
   const type = el.attr('type') ?? 'pty';
-  const srcs = el.children.filter(c => c.name === 'source');
-  const src = srcs[0];
+  const src = child(el, 'source');
   switch (type) {
-    case 'nmdm':
-      return { type: 'nmdm', ...(src?.attr('master') !== undefined ? { master: src.attr('master') } : {}), ...(src?.attr('slave') !== undefined ? { slave: src.attr('slave') } : {}) };
+    case 'nmdm': {
+      const nmdm: ChrSource = { type: 'nmdm' };
+      const master = src?.attr('master'), slave = src?.attr('slave');
+      if (master !== undefined) nmdm.master = master;
+      if (slave !== undefined) nmdm.slave = slave;
+      return nmdm;
+    }
     case 'tcp': {
       if (!src || src.attr('host') === undefined || src.attr('service') === undefined) throw detail(`missing source host/service for ${what} of type 'tcp'`);
       const mode = oneOf(src.attr('mode') ?? 'connect', ['bind', 'connect'] as const, `${what} source mode`)!;
       const proto = child(el, 'protocol');
-      return { type: 'tcp', mode, host: src.attr('host')!, service: src.attr('service')!, ...(proto?.attr('type') !== undefined ? { protocol: proto.attr('type') } : {}) };
+      const tcp: ChrSource = { type: 'tcp', mode, host: src.attr('host')!, service: src.attr('service')! };
+      const protocol = proto?.attr('type');
+      if (protocol !== undefined) tcp.protocol = protocol;
+      return tcp;
     }
     case 'unix': {
       if (!src || src.attr('path') === undefined) throw detail(`missing source path for ${what} of type 'unix'`);
@@ -521,7 +533,10 @@ function parseChannel(el: El): ChannelDef {
   const source = parseChrSource(el, 'channel');
   const t = child(el, 'target');
   if (!t || t.attr('type') !== 'virtio') throw unsupported(`channel target type '${t?.attr('type') ?? ''}' is not supported (only 'virtio')`);
-  const ch: ChannelDef = { source, target: { type: 'virtio', ...(t.attr('name') !== undefined ? { name: t.attr('name') } : {}) } };
+  const target: ChannelDef['target'] = { type: 'virtio' };
+  const name = t.attr('name');
+  if (name !== undefined) target.name = name;
+  const ch: ChannelDef = { source, target };
   const addr = parseAddress(child(el, 'address'), 'channel');
   if (addr && addr.type !== 'virtio-serial') throw unsupported(`address type '${addr.type}' is not valid for a channel`);
   ch.address = addr as VirtioSerialAddress | undefined;
@@ -544,7 +559,10 @@ function parseGraphics(el: El): GraphicsDef {
   for (const c of el.children) {
     const lt = oneOf(c.attr('type') ?? 'address', ['address'] as const, 'graphics listen type', true)!;
     g.listens ??= [];
-    g.listens.push({ type: lt, ...(c.attr('address') !== undefined ? { address: c.attr('address') } : {}) });
+    const listen: NonNullable<GraphicsDef['listens']>[number] = { type: lt };
+    const address = c.attr('address');
+    if (address !== undefined) listen.address = address;
+    g.listens.push(listen);
   }
   return g;
 }
