@@ -280,8 +280,8 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
   }
 
   // controllers, in definition order
-  let nusb = 0, nisa = 0;
-  for (const c of dev.controllers) buildController(def, c, caps, argv, () => ++nusb, () => ++nisa, x86);
+  const seen: ControllerCounts = { usb: 0, isa: 0 };
+  for (const c of dev.controllers) buildController(def, c, caps, argv, seen, x86);
 
   // NICs
   dev.interfaces.forEach((n, i) => buildNet(n, i, caps, ctx, argv));
@@ -421,8 +421,11 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
   return plan;
 }
 
+/** controllers of the kinds bhyve allows only once, counted while building */
+interface ControllerCounts { usb: number; isa: number }
+
 function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<BhyveCap>, argv: string[],
-  countUsb: () => number, countIsa: () => number, x86: boolean): void {
+  seen: ControllerCounts, x86: boolean): void {
   const dev = def.devices;
   switch (c.type) {
     case 'pci':
@@ -453,7 +456,7 @@ function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<Bhy
     case 'usb': {
       if (c.model !== undefined && c.model !== 'nec-xhci') throw unsupported(`USB controller model '${c.model}': only nec-xhci`);
       if (!caps.has('XHCI')) throw unsupported('installed bhyve binary does not support XHCI');
-      if (countUsb() > 1) throw unsupported('only a single USB controller is supported');
+      if (++seen.usb > 1) throw unsupported('only a single USB controller is supported');
       for (const i of dev.inputs) {
         if (i.bus !== 'usb') throw unsupported('only USB input devices are supported');
         if (i.type !== 'tablet') throw unsupported('only tablet input devices are supported');
@@ -464,7 +467,7 @@ function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<Bhy
     }
     case 'isa':
       if (!x86) throw unsupported('bhyve on arm64 has no LPC bridge');
-      if (countIsa() > 1) throw unsupported('only a single ISA controller is supported');
+      if (++seen.isa > 1) throw unsupported('only a single ISA controller is supported');
       argv.push('-s', `${slotStr(c.address, 'isa controller')},lpc`);
       return;
     case 'nvme': {

@@ -85,8 +85,11 @@ function hasController(def: DomainDef, type: ControllerType, index: number): boo
   return def.devices.controllers.some(c => c.type === type && c.index === index);
 }
 
-function ensureController(def: DomainDef, type: ControllerType, index: number, extra?: Partial<ControllerDef>): void {
-  if (!hasController(def, type, index)) insertController(def.devices.controllers, { type, index, ...extra });
+function ensureController(def: DomainDef, type: ControllerType, index: number, model?: string): void {
+  if (hasController(def, type, index)) return;
+  const c: ControllerDef = { type, index };
+  if (model !== undefined) c.model = model;
+  insertController(def.devices.controllers, c);
 }
 
 export function applyBhyveDefaults(def: DomainDef, opts: BhyveDefaultsOptions = {}): DomainDef {
@@ -162,7 +165,7 @@ export function applyBhyveDefaults(def: DomainDef, opts: BhyveDefaultsOptions = 
   }
 
   // implicit controllers
-  ensureController(def, 'pci', 0, { model: 'pci-root' });
+  ensureController(def, 'pci', 0, 'pci-root');
   for (const c of dev.controllers) if (c.type === 'pci' && c.index === 0 && !c.model) c.model = 'pci-root';
   const needLpc = x86 && (dev.serials.length > 0 || dev.consoles.length > 0 || def.os.loader !== undefined || dev.graphics.length > 0);
   if (needLpc && !dev.controllers.some(c => c.type === 'isa')) ensureController(def, 'isa', 0);
