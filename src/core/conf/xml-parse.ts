@@ -745,9 +745,16 @@ export function parseDomainXML(xml: string): DomainDef {
     if (k.startsWith('xmlns:') && root.attrList[i + 1] === BHYVE_NS_URI) bhyvePrefix = k.slice(6);
   }
 
+  // Every optional field is present from the start (undefined until set): all definitions then
+  // share one object shape, so the post-parse and command-building code that reads them stays
+  // monomorphic instead of meeting a different shape for each combination of optional elements.
   const def: DomainDef = {
-    type, name: '', memory: 0, vcpu: 0, vcpupin: [],
-    os: { type: 'hvm', bootDevs: [] }, features: {}, clock: undefined, devices: emptyDevices(),
+    type, name: '', uuid: undefined, title: undefined, description: undefined, metadata: undefined,
+    memory: 0, currentMemory: undefined, memoryLocked: undefined, memtune: undefined, blkiotune: undefined,
+    vcpu: 0, vcpuPlacement: undefined, vcpuCurrent: undefined, vcpupin: [], cpu: undefined, sysinfo: undefined,
+    os: { type: 'hvm', arch: undefined, machine: undefined, firmware: undefined, loader: undefined, nvram: undefined, bootDevs: [], bootmenu: undefined },
+    bootloader: undefined, bootloaderArgs: undefined, features: {}, clock: undefined,
+    onPoweroff: undefined, onReboot: undefined, onCrash: undefined, devices: emptyDevices(), bhyveCommandline: undefined,
   };
   let seen = 0;
   let sawOs = false;
