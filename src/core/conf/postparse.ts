@@ -87,8 +87,8 @@ function hasController(def: DomainDef, type: ControllerType, index: number): boo
 
 function ensureController(def: DomainDef, type: ControllerType, index: number, model?: string): void {
   if (hasController(def, type, index)) return;
-  const c: ControllerDef = { type, index };
-  if (model !== undefined) c.model = model;
+  // the same shape as a parsed controller (conf/xml-parse.ts parseController)
+  const c: ControllerDef = { type, index, model, ports: undefined, serial: undefined, address: undefined };
   insertController(def.devices.controllers, c);
 }
 

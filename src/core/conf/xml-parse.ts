@@ -376,7 +376,11 @@ function parseDisk(el: El): DiskDef {
   if (!target || !target.attr('dev')) throw detail('missing target dev in <disk>');
   const bus = oneOf(target.attr('bus'), ['virtio', 'sata', 'nvme', 'scsi'] as const, `disk '${target.attr('dev')}' bus`, true);
   if (!bus) throw detail(`missing target bus for disk '${target.attr('dev')}'`);
-  const disk: DiskDef = { type, device, source: {}, target: { dev: target.attr('dev')!, bus } };
+  // all optional fields present from the start: one shape for every disk (see parseDomainXML)
+  const disk: DiskDef = {
+    type, device, driver: undefined, source: {}, target: { dev: target.attr('dev')!, bus }, readonly: undefined,
+    shareable: undefined, serial: undefined, wwn: undefined, bootOrder: undefined, blockio: undefined, address: undefined,
+  };
   if (target.attr('rotation_rate') !== undefined) disk.target.rotationRate = parseUInt(target.attr('rotation_rate')!, 'disk rotation_rate', 65534);
   const drv = child(el, 'driver');
   if (drv) {
@@ -429,7 +433,11 @@ function parseController(el: El): ControllerDef {
   const type = oneOf(el.attr('type'), CONTROLLER_TYPES, 'controller type', true);
   if (!type) throw detail('missing controller type');
   checkChildren(el, KIDS_CONTROLLER, 'controller');
-  const c: ControllerDef = { type, index: el.attr('index') !== undefined ? parseUInt(el.attr('index')!, 'controller index', 0xffff) : -1 };
+  // all optional fields present from the start: one shape for every controller (see parseDomainXML)
+  const c: ControllerDef = {
+    type, index: el.attr('index') !== undefined ? parseUInt(el.attr('index')!, 'controller index', 0xffff) : -1,
+    model: undefined, ports: undefined, serial: undefined, address: undefined,
+  };
   if (el.attr('model') !== undefined) c.model = el.attr('model');
   if (el.attr('ports') !== undefined) c.ports = parseUInt(el.attr('ports')!, 'controller ports', 0xffff);
   const serial = child(el, 'serial');
@@ -442,7 +450,11 @@ function parseInterface(el: El): InterfaceDef {
   const type = oneOf(el.attr('type'), ['bridge', 'network', 'user', 'ethernet'] as const, 'interface type', true);
   if (!type) throw detail('missing interface type');
   checkChildren(el, KIDS_INTERFACE, 'interface');
-  const n: InterfaceDef = { type };
+  // all optional fields present from the start: one shape for every interface (see parseDomainXML)
+  const n: InterfaceDef = {
+    type, mac: undefined, source: undefined, model: undefined, targetDev: undefined, mtu: undefined,
+    ips: undefined, bootOrder: undefined, address: undefined,
+  };
   const mac = child(el, 'mac');
   if (mac) {
     const a = mac.attr('address') ?? '';
