@@ -288,13 +288,14 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
 
   // disks on their own PCI function
   for (const d of dev.disks) {
-    checkBootIndex(d.bootOrder, `disk '${d.target.dev}'`);
+    // (the device name is only put together when there is something to check)
+    if (d.bootOrder !== undefined) checkBootIndex(d.bootOrder, `disk '${d.target.dev}'`);
     if (d.target.bus === 'sata' || d.target.bus === 'nvme' || d.target.bus === 'scsi') continue;
     if (d.device !== 'disk') throw unsupported(`virtio disk '${d.target.dev}' must be device='disk'`);
     if (d.target.rotationRate !== undefined) throw unsupported(`rotation_rate is only supported for SATA disks ('${d.target.dev}')`);
     if (d.driver?.queues !== undefined || d.driver?.queueSize !== undefined) throw unsupported(`queues/queue_size are only supported for NVMe disks ('${d.target.dev}')`);
     if (d.type === 'ctl') throw unsupported(`disk type 'ctl' needs bus 'scsi' ('${d.target.dev}')`);
-    checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
+    if (d.serial !== undefined) checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
     let v = `${slotStr(d.address as PciAddress, `disk '${d.target.dev}'`)},virtio-blk,${optValue(diskPath(d), 'disk source')}${blockOpts(d)}`;
     if (d.serial !== undefined) v += `,ser=${d.serial}`;
     if (d.bootOrder !== undefined) v += `,bootindex=${d.bootOrder}`;
@@ -437,7 +438,7 @@ function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<Bhy
       const ports = disks.map(d => {
         if (d.type !== 'file' && d.type !== 'block' && d.type !== 'volume') throw unsupported(`disk type '${d.type}' on SATA ('${d.target.dev}')`);
         if (d.driver?.queues !== undefined || d.driver?.queueSize !== undefined) throw unsupported(`queues/queue_size are only supported for NVMe disks ('${d.target.dev}')`);
-        checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
+        if (d.serial !== undefined) checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
         let p = `${optValue(diskPath(d), 'disk source')}${blockOpts(d)}`;
         if (d.target.rotationRate !== undefined) p += `,nmrr=${d.target.rotationRate}`;
         if (d.serial !== undefined) p += `,ser=${d.serial}`;

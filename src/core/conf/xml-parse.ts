@@ -62,14 +62,35 @@ function isDecimal(v: string): boolean {
   return true;
 }
 
-function parseUInt(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+const HEX_RE = /^0x[0-9a-fA-F]+$/;
+
+/** value (decimal or 0x hex, whitespace around allowed) as a number no larger than max, or -1 */
+function uintOrMinus1(value: string, max: number): number {
   const v = value.trim();
   let n: number;
   if (isDecimal(v)) n = Number(v);
-  else if (/^0x[0-9a-fA-F]+$/.test(v)) n = parseInt(v.slice(2), 16);
-  else throw detail(`invalid value '${value}' for ${what}: expected a non-negative integer`);
-  if (!Number.isSafeInteger(n) || n > max) throw detail(`value '${value}' for ${what} is out of range`);
-  return n;
+  else if (HEX_RE.test(v)) n = parseInt(v.slice(2), 16);
+  else return -1;
+  return Number.isSafeInteger(n) && n <= max ? n : -1;
+}
+
+function parseUInt(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  const n = uintOrMinus1(value, max);
+  if (n >= 0) return n;
+  const v = value.trim();
+  if (!isDecimal(v) && !HEX_RE.test(v)) throw detail(`invalid value '${value}' for ${what}: expected a non-negative integer`);
+  throw detail(`value '${value}' for ${what} is out of range`);
+}
+
+/**
+ * Numeric attribute `field` of an <address> (0 when absent). `what` names the device; the
+ * "<what> address <field>" text is only put together for an error (addresses are on nearly
+ * every device: building it for each field was measurable).
+ */
+function addressField(a: El, field: string, what: string, max: number): number {
+  const v = a.attr(field) ?? '0';
+  const n = uintOrMinus1(v, max);
+  return n >= 0 ? n : parseUInt(v, `${what} address ${field}`, max);
 }
 
 function optUInt(el: El | undefined, attr: string, what: string, max?: number): number | undefined {
@@ -121,14 +142,14 @@ function scaledKiB(text: string, unit: string | undefined, what: string): number
 
 function parsePciAddr(a: El, what: string, requireType = true): PciAddress {
   if (requireType && a.attr('type') !== 'pci') throw detail(`expected a PCI address in ${what}`);
-  const slot = parseUInt(a.attr('slot') ?? '0', `${what} address slot`, 31);
+  const slot = addressField(a, 'slot', what, 31);
   // optional fields are assigned, not spread in (`...(c ? {k} : {})` is slow in V8; same keys, same order)
   const addr: PciAddress = {
     type: 'pci',
-    domain: parseUInt(a.attr('domain') ?? '0', `${what} address domain`, 0xffff),
-    bus: parseUInt(a.attr('bus') ?? '0', `${what} address bus`, 0xff),
+    domain: addressField(a, 'domain', what, 0xffff),
+    bus: addressField(a, 'bus', what, 0xff),
     slot,
-    function: parseUInt(a.attr('function') ?? '0', `${what} address function`, 7),
+    function: addressField(a, 'function', what, 7),
   };
   const multifunction = a.attr('multifunction');
   if (multifunction !== undefined) addr.multifunction = yesNo(multifunction, 'multifunction');
@@ -142,17 +163,17 @@ function parseAddress(a: El | undefined, what: string): PciAddress | DriveAddres
     case 'drive':
       return {
         type: 'drive',
-        controller: parseUInt(a.attr('controller') ?? '0', `${what} address controller`, 0xffff),
-        bus: parseUInt(a.attr('bus') ?? '0', `${what} address bus`, 0xffff),
-        target: parseUInt(a.attr('target') ?? '0', `${what} address target`, 0xffff),
-        unit: parseUInt(a.attr('unit') ?? '0', `${what} address unit`, 0xffff),
+        controller: addressField(a, 'controller', what, 0xffff),
+        bus: addressField(a, 'bus', what, 0xffff),
+        target: addressField(a, 'target', what, 0xffff),
+        unit: addressField(a, 'unit', what, 0xffff),
       };
     case 'virtio-serial':
       return {
         type: 'virtio-serial',
-        controller: parseUInt(a.attr('controller') ?? '0', `${what} address controller`, 0xffff),
-        bus: parseUInt(a.attr('bus') ?? '0', `${what} address bus`, 0xffff),
-        port: parseUInt(a.attr('port') ?? '0', `${what} address port`, 0xffff),
+        controller: addressField(a, 'controller', what, 0xffff),
+        bus: addressField(a, 'bus', what, 0xffff),
+        port: addressField(a, 'port', what, 0xffff),
       };
     case undefined: throw detail(`missing address type in ${what}`);
     default: throw unsupported(`address type '${a.attr('type')}' in ${what} is not supported by the bhyve driver`);
