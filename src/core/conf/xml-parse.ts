@@ -748,7 +748,7 @@ function parseDevices(el: El, def: DomainDef): void {
 /** Serialize <metadata> children back to text (libxml2 style: double quotes). */
 function rawXml(el: El, indent: string): string {
   let attrs = '';
-  for (let i = 0; i < el.attrList.length; i += 2) attrs += ` ${el.attrList[i]}="${escapeAttrDq(el.attrList[i + 1])}"`;
+  for (let i = 0; i < el.attrCount; i++) attrs += ` ${el.attrName(i)}="${escapeAttrDq(el.attrValue(i))}"`;
   const text = el.text.trim();
   if (el.children.length === 0) {
     return text === '' ? `${indent}<${el.name}${attrs}/>` : `${indent}<${el.name}${attrs}>${escapeText(text)}</${el.name}>`;
@@ -773,9 +773,9 @@ export function parseDomainXML(xml: string): DomainDef {
 
   // namespace prefix bound to libvirt's bhyve namespace (usually 'bhyve')
   let bhyvePrefix: string | undefined;
-  for (let i = 0; i < root.attrList.length; i += 2) {
-    const k = root.attrList[i];
-    if (k.startsWith('xmlns:') && root.attrList[i + 1] === BHYVE_NS_URI) bhyvePrefix = k.slice(6);
+  for (let i = 0; i < root.attrCount; i++) {
+    const k = root.attrName(i);
+    if (k.startsWith('xmlns:') && root.attrValue(i) === BHYVE_NS_URI) bhyvePrefix = k.slice(6);
   }
 
   // Every optional field is present from the start (undefined until set): all definitions then

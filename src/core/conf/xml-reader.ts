@@ -27,16 +27,18 @@ export const MAX_XML_BYTES = 10 * 1024 * 1024;
 /** deeper nesting than this is refused (keeps every later recursive walk bounded) */
 export const MAX_XML_DEPTH = 256;
 
-/** shared by every element without attributes / children (never mutated: saves two allocations per leaf) */
-const NO_ATTRS: readonly string[] = [];
+/** shared by every element without children (never mutated: saves an allocation per leaf) */
 const NO_CHILDREN: readonly XmlElement[] = [];
+const NO_ATTRS: readonly string[] = [];
 
 /**
- * A parsed element in document order. Attributes are kept as a flat list of
- * names and values rather than an object: adding properties with names only
- * known at run time sends V8 through its slow keyed-store path for every
- * attribute, while a list costs one push each, and attr() scans a handful of
- * entries. `attrs` builds the object form on demand (tests, generic walkers).
+ * A parsed element in document order. Attributes are not an object: adding
+ * properties with names only known at run time sends V8 through its slow
+ * keyed-store path for every attribute. All the attributes of a document sit in
+ * one list of names and values shared by its elements (one growing array per
+ * document instead of an array per element); an element knows its range
+ * [attrStart, attrEnd) and attr() scans those few entries. `attrs` builds the
+ * object form on demand (tests, generic walkers).
  */
 export class XmlElement {
   /** text content (entities decoded, CDATA included) */
@@ -45,23 +47,40 @@ export class XmlElement {
   children: readonly XmlElement[] = NO_CHILDREN;
   constructor(
     readonly name: string,
-    /** attribute names and values alternating, in document order */
-    readonly attrList: readonly string[] = NO_ATTRS,
+    /** the document's attribute names and values, alternating; this element's are [attrStart, attrEnd) */
+    private readonly attrStore: readonly string[] = NO_ATTRS,
+    private readonly attrStart = 0,
+    private readonly attrEnd = 0,
   ) {}
 
   /** the value of attribute `name`, or undefined */
   attr(name: string): string | undefined {
-    const list = this.attrList;
-    for (let i = 0; i < list.length; i += 2) if (list[i] === name) return list[i + 1];
+    const store = this.attrStore;
+    for (let i = this.attrStart; i < this.attrEnd; i += 2) if (store[i] === name) return store[i + 1];
     return undefined;
+  }
+
+  /** number of attributes */
+  get attrCount(): number {
+    return (this.attrEnd - this.attrStart) / 2;
+  }
+
+  /** name of the i-th attribute (document order) */
+  attrName(i: number): string {
+    return this.attrStore[this.attrStart + 2 * i];
+  }
+
+  /** value of the i-th attribute (document order) */
+  attrValue(i: number): string {
+    return this.attrStore[this.attrStart + 2 * i + 1];
   }
 
   /** the attributes as a plain object (built on each call) */
   get attrs(): Record<string, string> {
     const o: Record<string, string> = {};
-    for (let i = 0; i < this.attrList.length; i += 2) {
+    for (let i = 0; i < this.attrCount; i++) {
       // an attribute called __proto__ must stay a plain data property
-      Object.defineProperty(o, this.attrList[i], { value: this.attrList[i + 1], enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(o, this.attrName(i), { value: this.attrValue(i), enumerable: true, writable: true, configurable: true });
     }
     return o;
   }
@@ -93,9 +112,9 @@ function sameName(xml: string, start: number, end: number, name: string): boolea
 }
 
 /**
- * buf[from..to) as a new array of exactly that size. Array literals for the sizes elements
- * and attribute lists usually have: the optimising compiler allocates those inline, where
- * slice() is a call into the runtime.
+ * buf[from..to) as a new array of exactly that size. Array literals for the child counts
+ * elements usually have: the optimising compiler allocates those inline, where slice() is
+ * a call into the runtime.
  */
 function copyList<T>(buf: T[], from: number, to: number): T[] {
   switch (to - from) {
@@ -155,12 +174,13 @@ function read(xml: string): XmlElement {
   let root: XmlElement | undefined;
   const stack: XmlElement[] = [];
   const contentStart: number[] = [];
-  // Children and attributes are gathered on scratch lists and copied out with slice(): each
-  // element then gets arrays of exactly the right size (push() would grow them to 17+ slots).
+  // Children are gathered on a scratch list and copied out when their parent closes: each
+  // element then gets an array of exactly the right size (push() would grow it to 17+ slots).
   const kids: XmlElement[] = [];
   let nkids = 0;
   const kidsStart: number[] = [];
-  const attrBuf: string[] = [];
+  // the attributes of every element, one after the other (see XmlElement)
+  const attrStore: string[] = [];
   let i = 0;
   const n = xml.length;
   while (i < n) {
@@ -227,7 +247,7 @@ function read(xml: string): XmlElement {
     let at = scanName(xml, lt + 1);
     if (at === lt + 1) throw new Malformed('malformed start tag');
     const name = xml.slice(lt + 1, at);
-    let nattr = 0;
+    const attrStart = attrStore.length;
     let selfClose = false;
     for (;;) {
       const ws = at;
@@ -251,11 +271,10 @@ function read(xml: string): XmlElement {
       const raw = xml.slice(at + 1, close);
       if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${aname}'`);
       at = close + 1;
-      for (let s = 0; s < nattr; s += 2) if (attrBuf[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
-      attrBuf[nattr++] = aname;
-      attrBuf[nattr++] = decode(raw, aname, true);
+      for (let s = attrStart; s < attrStore.length; s += 2) if (attrStore[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
+      attrStore.push(aname, decode(raw, aname, true));
     }
-    const el = new XmlElement(name, nattr > 0 ? copyList(attrBuf, 0, nattr) : NO_ATTRS);
+    const el = new XmlElement(name, attrStore, attrStart, attrStore.length);
     if (stack.length > 0) kids[nkids++] = el;
     else if (root) throw new Malformed('more than one root element');
     else root = el;
