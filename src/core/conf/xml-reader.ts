@@ -183,8 +183,11 @@ function read(xml: string): XmlElement {
   const attrStore: string[] = [];
   let i = 0;
   const n = xml.length;
+  // where the next '<' is when a start tag has already looked it up (see below), else -2
+  let knownLt = -2;
   while (i < n) {
-    const lt = xml.indexOf('<', i);
+    const lt = knownLt !== -2 ? knownLt : xml.indexOf('<', i);
+    knownLt = -2;
     const textEnd = lt < 0 ? n : lt;
     // whitespace between tags (indentation) is skipped without building strings
     let k = i;
@@ -248,6 +251,10 @@ function read(xml: string): XmlElement {
     if (at === lt + 1) throw new Malformed('malformed start tag');
     const name = xml.slice(lt + 1, at);
     const attrStart = attrStore.length;
+    // The first '<' after the name: an attribute value reaching past it holds a '<' (not
+    // allowed), and when the tag is well formed it is also where the next markup starts. One
+    // search per tag instead of one per attribute value plus one for the next tag.
+    const nextLt = xml.indexOf('<', at);
     let selfClose = false;
     for (;;) {
       const ws = at;
@@ -268,8 +275,8 @@ function read(xml: string): XmlElement {
       if (q !== 34 && q !== 39) throw new Malformed(`unquoted value of attribute '${aname}' in <${name}>`);
       const close = xml.indexOf(q === 34 ? '"' : "'", at + 1);
       if (close < 0) throw new Malformed(`unterminated value of attribute '${aname}'`);
+      if (nextLt >= 0 && nextLt < close) throw new Malformed(`'<' in the value of attribute '${aname}'`);
       const raw = xml.slice(at + 1, close);
-      if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${aname}'`);
       at = close + 1;
       for (let s = attrStart; s < attrStore.length; s += 2) if (attrStore[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
       attrStore.push(aname, decode(raw, aname, true));
@@ -279,6 +286,7 @@ function read(xml: string): XmlElement {
     else if (root) throw new Malformed('more than one root element');
     else root = el;
     i = at;
+    knownLt = nextLt;
     if (!selfClose) {
       if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
       stack.push(el);
