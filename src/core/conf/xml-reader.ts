@@ -183,6 +183,8 @@ function read(xml: string): XmlElement {
   const attrStore: string[] = [];
   let i = 0;
   const n = xml.length;
+  // most documents hold no reference at all: then no text or value needs decoding
+  const hasRefs = xml.indexOf('&') >= 0;
   // where the next '<' is when a start tag has already looked it up (see below), else -2
   let knownLt = -2;
   while (i < n) {
@@ -195,7 +197,8 @@ function read(xml: string): XmlElement {
     if (k < textEnd) {
       if (stack.length === 0) throw new Malformed('text outside the root element');
       const top = stack[stack.length - 1];
-      const t = decode(xml.slice(i, textEnd), top.name, false);
+      const raw = xml.slice(i, textEnd);
+      const t = hasRefs ? decode(raw, top.name, false) : raw;
       top.text = top.text === '' ? t : top.text + t;
     }
     if (lt < 0) break;
@@ -279,7 +282,7 @@ function read(xml: string): XmlElement {
       const raw = xml.slice(at + 1, close);
       at = close + 1;
       for (let s = attrStart; s < attrStore.length; s += 2) if (attrStore[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
-      attrStore.push(aname, decode(raw, aname, true));
+      attrStore.push(aname, hasRefs ? decode(raw, aname, true) : raw);
     }
     const el = new XmlElement(name, attrStore, attrStart, attrStore.length);
     if (stack.length > 0) kids[nkids++] = el;
