@@ -83,16 +83,21 @@ function unsupported(msg: string): VirError {
   return new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${msg}`);
 }
 
+// module constants: a regex literal inside a function makes a new RegExp object on every call
+const NEWLINE_OR_NUL_RE = /[\n\r\0]/;
+// eslint-disable-next-line no-control-regex
+const NAME_FORBIDDEN_RE = /[\/\x00-\x1f\x7f]/;
+
 /** A value that goes inside a comma-separated bhyve option. */
 function optValue(value: string, what: string): string {
   if (value.indexOf(',') >= 0) throw unsupported(`${what} '${value}' contains a comma, which bhyve cannot accept`);
-  if (/[\n\r\0]/.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
+  if (NEWLINE_OR_NUL_RE.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
   if (value === '') throw unsupported(`${what} is empty`);
   return value;
 }
 
 function plainArg(value: string, what: string): string {
-  if (/[\n\r\0]/.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
+  if (NEWLINE_OR_NUL_RE.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
   return value;
 }
 
@@ -102,7 +107,7 @@ export function checkBhyveName(name: string): void {
     throw unsupported(`domain name '${name}' is longer than ${BHYVE_MAX_NAME_LEN} characters, the most bhyve accepts`);
   }
   // eslint-disable-next-line no-control-regex
-  if (/[\/\x00-\x1f\x7f]/.test(name)) throw unsupported(`domain name '${name}' contains '/' or a control character, which bhyve cannot use`);
+  if (NAME_FORBIDDEN_RE.test(name)) throw unsupported(`domain name '${name}' contains '/' or a control character, which bhyve cannot use`);
   if (name[0] === '-') throw unsupported(`domain name '${name}' starts with '-', which bhyve would take for an option`);
 }
 
