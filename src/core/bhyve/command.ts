@@ -83,16 +83,21 @@ function unsupported(msg: string): VirError {
   return new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${msg}`);
 }
 
+// module constants: a regex literal inside a function makes a new RegExp object on every call
+const NEWLINE_OR_NUL_RE = /[\n\r\0]/;
+// eslint-disable-next-line no-control-regex
+const NAME_FORBIDDEN_RE = /[\/\x00-\x1f\x7f]/;
+
 /** A value that goes inside a comma-separated bhyve option. */
 function optValue(value: string, what: string): string {
   if (value.indexOf(',') >= 0) throw unsupported(`${what} '${value}' contains a comma, which bhyve cannot accept`);
-  if (/[\n\r\0]/.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
+  if (NEWLINE_OR_NUL_RE.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
   if (value === '') throw unsupported(`${what} is empty`);
   return value;
 }
 
 function plainArg(value: string, what: string): string {
-  if (/[\n\r\0]/.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
+  if (NEWLINE_OR_NUL_RE.test(value)) throw unsupported(`${what} contains a newline or NUL character`);
   return value;
 }
 
@@ -102,7 +107,7 @@ export function checkBhyveName(name: string): void {
     throw unsupported(`domain name '${name}' is longer than ${BHYVE_MAX_NAME_LEN} characters, the most bhyve accepts`);
   }
   // eslint-disable-next-line no-control-regex
-  if (/[\/\x00-\x1f\x7f]/.test(name)) throw unsupported(`domain name '${name}' contains '/' or a control character, which bhyve cannot use`);
+  if (NAME_FORBIDDEN_RE.test(name)) throw unsupported(`domain name '${name}' contains '/' or a control character, which bhyve cannot use`);
   if (name[0] === '-') throw unsupported(`domain name '${name}' starts with '-', which bhyve would take for an option`);
 }
 
@@ -280,21 +285,22 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
   }
 
   // controllers, in definition order
-  let nusb = 0, nisa = 0;
-  for (const c of dev.controllers) buildController(def, c, caps, argv, () => ++nusb, () => ++nisa, x86);
+  const seen: ControllerCounts = { usb: 0, isa: 0 };
+  for (const c of dev.controllers) buildController(def, c, caps, argv, seen, x86);
 
   // NICs
   dev.interfaces.forEach((n, i) => buildNet(n, i, caps, ctx, argv));
 
   // disks on their own PCI function
   for (const d of dev.disks) {
-    checkBootIndex(d.bootOrder, `disk '${d.target.dev}'`);
+    // (the device name is only put together when there is something to check)
+    if (d.bootOrder !== undefined) checkBootIndex(d.bootOrder, `disk '${d.target.dev}'`);
     if (d.target.bus === 'sata' || d.target.bus === 'nvme' || d.target.bus === 'scsi') continue;
     if (d.device !== 'disk') throw unsupported(`virtio disk '${d.target.dev}' must be device='disk'`);
     if (d.target.rotationRate !== undefined) throw unsupported(`rotation_rate is only supported for SATA disks ('${d.target.dev}')`);
     if (d.driver?.queues !== undefined || d.driver?.queueSize !== undefined) throw unsupported(`queues/queue_size are only supported for NVMe disks ('${d.target.dev}')`);
     if (d.type === 'ctl') throw unsupported(`disk type 'ctl' needs bus 'scsi' ('${d.target.dev}')`);
-    checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
+    if (d.serial !== undefined) checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
     let v = `${slotStr(d.address as PciAddress, `disk '${d.target.dev}'`)},virtio-blk,${optValue(diskPath(d), 'disk source')}${blockOpts(d)}`;
     if (d.serial !== undefined) v += `,ser=${d.serial}`;
     if (d.bootOrder !== undefined) v += `,bootindex=${d.bootOrder}`;
@@ -421,8 +427,11 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
   return plan;
 }
 
+/** controllers of the kinds bhyve allows only once, counted while building */
+interface ControllerCounts { usb: number; isa: number }
+
 function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<BhyveCap>, argv: string[],
-  countUsb: () => number, countIsa: () => number, x86: boolean): void {
+  seen: ControllerCounts, x86: boolean): void {
   const dev = def.devices;
   switch (c.type) {
     case 'pci':
@@ -434,7 +443,7 @@ function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<Bhy
       const ports = disks.map(d => {
         if (d.type !== 'file' && d.type !== 'block' && d.type !== 'volume') throw unsupported(`disk type '${d.type}' on SATA ('${d.target.dev}')`);
         if (d.driver?.queues !== undefined || d.driver?.queueSize !== undefined) throw unsupported(`queues/queue_size are only supported for NVMe disks ('${d.target.dev}')`);
-        checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
+        if (d.serial !== undefined) checkSerial(d.serial, `disk '${d.target.dev}'`, 20);
         let p = `${optValue(diskPath(d), 'disk source')}${blockOpts(d)}`;
         if (d.target.rotationRate !== undefined) p += `,nmrr=${d.target.rotationRate}`;
         if (d.serial !== undefined) p += `,ser=${d.serial}`;
@@ -453,7 +462,7 @@ function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<Bhy
     case 'usb': {
       if (c.model !== undefined && c.model !== 'nec-xhci') throw unsupported(`USB controller model '${c.model}': only nec-xhci`);
       if (!caps.has('XHCI')) throw unsupported('installed bhyve binary does not support XHCI');
-      if (countUsb() > 1) throw unsupported('only a single USB controller is supported');
+      if (++seen.usb > 1) throw unsupported('only a single USB controller is supported');
       for (const i of dev.inputs) {
         if (i.bus !== 'usb') throw unsupported('only USB input devices are supported');
         if (i.type !== 'tablet') throw unsupported('only tablet input devices are supported');
@@ -464,7 +473,7 @@ function buildController(def: DomainDef, c: ControllerDef, caps: ReadonlySet<Bhy
     }
     case 'isa':
       if (!x86) throw unsupported('bhyve on arm64 has no LPC bridge');
-      if (countIsa() > 1) throw unsupported('only a single ISA controller is supported');
+      if (++seen.isa > 1) throw unsupported('only a single ISA controller is supported');
       argv.push('-s', `${slotStr(c.address, 'isa controller')},lpc`);
       return;
     case 'nvme': {

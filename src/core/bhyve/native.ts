@@ -34,11 +34,15 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** an argument made only of [A-Za-z0-9_@%+=:,./-] needs no quoting (scanned by hand: runs for every argument) */
+/** SHELL_SAFE[c] is 1 for the characters that need no quoting: [A-Za-z0-9_@%+=:,./-] */
+const SHELL_SAFE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-') SHELL_SAFE[c.charCodeAt(0)] = 1;
+
+/** an argument made only of shell-safe characters needs no quoting (a table lookup per character: runs for every argument) */
 function isShellSafe(arg: string): boolean {
   for (let i = 0; i < arg.length; i++) {
     const c = arg.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 43 && c <= 58) || c === 95 || c === 64 || c === 37 || c === 61)) return false;
+    if (c >= 128 || SHELL_SAFE[c] === 0) return false;
   }
   return true;
 }

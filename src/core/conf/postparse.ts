@@ -85,8 +85,11 @@ function hasController(def: DomainDef, type: ControllerType, index: number): boo
   return def.devices.controllers.some(c => c.type === type && c.index === index);
 }
 
-function ensureController(def: DomainDef, type: ControllerType, index: number, extra?: Partial<ControllerDef>): void {
-  if (!hasController(def, type, index)) insertController(def.devices.controllers, { type, index, ...extra });
+function ensureController(def: DomainDef, type: ControllerType, index: number, model?: string): void {
+  if (hasController(def, type, index)) return;
+  // the same shape as a parsed controller (conf/xml-parse.ts parseController)
+  const c: ControllerDef = { type, index, model, ports: undefined, serial: undefined, address: undefined };
+  insertController(def.devices.controllers, c);
 }
 
 export function applyBhyveDefaults(def: DomainDef, opts: BhyveDefaultsOptions = {}): DomainDef {
@@ -162,7 +165,7 @@ export function applyBhyveDefaults(def: DomainDef, opts: BhyveDefaultsOptions = 
   }
 
   // implicit controllers
-  ensureController(def, 'pci', 0, { model: 'pci-root' });
+  ensureController(def, 'pci', 0, 'pci-root');
   for (const c of dev.controllers) if (c.type === 'pci' && c.index === 0 && !c.model) c.model = 'pci-root';
   const needLpc = x86 && (dev.serials.length > 0 || dev.consoles.length > 0 || def.os.loader !== undefined || dev.graphics.length > 0);
   if (needLpc && !dev.controllers.some(c => c.type === 'isa')) ensureController(def, 'isa', 0);
@@ -247,19 +250,24 @@ export function applyBhyveDefaults(def: DomainDef, opts: BhyveDefaultsOptions = 
   return def;
 }
 
+function deviceName(kind: string, id?: string): string {
+  return id === undefined ? kind : `${kind} '${id}'`;
+}
+
 /** bhyve PCI slot assignment on bus 0 (slot 0 = hostbridge). */
 function assignPciSlots(def: DomainDef): void {
   const dev = def.devices;
   const used = new Set<number>([0]);
-  const reserve = (a: PciAddress | undefined, what: string): void => {
+  // devices are named as "<kind>" or "<kind> '<id>'" in errors; the text is only built for one
+  const reserve = (a: PciAddress | undefined, kind: string, id?: string): void => {
     if (!a) return;
-    if (a.bus !== 0 || a.domain !== 0) throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${what}: bhyve only has PCI bus 0`);
-    if (a.slot === 0) throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${what}: PCI slot 0 is reserved for the host bridge`);
+    if (a.bus !== 0 || a.domain !== 0) throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${deviceName(kind, id)}: bhyve only has PCI bus 0`);
+    if (a.slot === 0) throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: ${deviceName(kind, id)}: PCI slot 0 is reserved for the host bridge`);
     used.add(a.slot);
   };
-  for (const c of dev.controllers) reserve(c.address, `controller '${c.type}'`);
+  for (const c of dev.controllers) reserve(c.address, 'controller', c.type);
   for (const n of dev.interfaces) reserve(n.address, 'interface');
-  for (const d of dev.disks) if (d.address?.type === 'pci') reserve(d.address, `disk '${d.target.dev}'`);
+  for (const d of dev.disks) if (d.address?.type === 'pci') reserve(d.address, 'disk', d.target.dev);
   for (const v of dev.videos) reserve(v.address, 'video');
   for (const s of dev.sounds) reserve(s.address, 'sound');
   for (const f of dev.filesystems) reserve(f.address, 'filesystem');
@@ -267,9 +275,9 @@ function assignPciSlots(def: DomainDef): void {
   for (const h of dev.hostdevs) reserve(h.address, 'hostdev');
 
   let next = 1;
-  const take = (what: string): PciAddress => {
+  const take = (kind: string, id?: string): PciAddress => {
     while (used.has(next)) next++;
-    if (next > 31) throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: no free PCI slot left for ${what} (bhyve has slots 1-31 on bus 0)`);
+    if (next > 31) throw new VirError('VIR_ERR_CONFIG_UNSUPPORTED', `unsupported configuration: no free PCI slot left for ${deviceName(kind, id)} (bhyve has slots 1-31 on bus 0)`);
     used.add(next);
     return pci(next);
   };
@@ -282,10 +290,10 @@ function assignPciSlots(def: DomainDef): void {
   for (const c of dev.controllers) {
     if (c.address) continue;
     if (c.type === 'pci' || (c.type === 'usb' && c.model !== undefined && c.model !== 'nec-xhci')) continue;
-    c.address = take(`controller '${c.type}'`);
+    c.address = take('controller', c.type);
   }
   for (const n of dev.interfaces) if (!n.address) n.address = take('interface');
-  for (const d of dev.disks) if (d.target.bus === 'virtio' && !d.address) d.address = take(`disk '${d.target.dev}'`);
+  for (const d of dev.disks) if (d.target.bus === 'virtio' && !d.address) d.address = take('disk', d.target.dev);
   for (const v of dev.videos) if (!v.address) v.address = take('video');
   for (const s of dev.sounds) if (!s.address) s.address = take('sound');
   for (const f of dev.filesystems) if (!f.address) f.address = take('filesystem');

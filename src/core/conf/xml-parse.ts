@@ -62,19 +62,54 @@ function isDecimal(v: string): boolean {
   return true;
 }
 
-function parseUInt(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  const v = value.trim();
-  let n: number;
-  if (isDecimal(v)) n = Number(v);
-  else if (/^0x[0-9a-fA-F]+$/.test(v)) n = parseInt(v.slice(2), 16);
-  else throw detail(`invalid value '${value}' for ${what}: expected a non-negative integer`);
-  if (!Number.isSafeInteger(n) || n > max) throw detail(`value '${value}' for ${what} is out of range`);
+const HEX_RE = /^0x[0-9a-fA-F]+$/;
+
+/**
+ * The value of "0x" followed by hex digits (what HEX_RE accepts), else NaN. Computed by hand:
+ * PCI addresses are written in hex, four numbers per device, and a regex test plus slice plus
+ * parseInt cost several times more. Exact below 2^53; larger values are refused anyway.
+ */
+function hexValue(v: string): number {
+  if (v.length < 3 || v.charCodeAt(0) !== 48 /* 0 */ || v.charCodeAt(1) !== 120 /* x */) return NaN;
+  let n = 0;
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0) return NaN;
+    n = n * 16 + digit;
+  }
   return n;
+}
+
+/** value (decimal or 0x hex, whitespace around allowed) as a number no larger than max, or -1 */
+function uintOrMinus1(value: string, max: number): number {
+  const v = value.trim();
+  const n = isDecimal(v) ? Number(v) : hexValue(v);
+  return Number.isSafeInteger(n) && n <= max ? n : -1;
+}
+
+function parseUInt(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  const n = uintOrMinus1(value, max);
+  if (n >= 0) return n;
+  const v = value.trim();
+  if (!isDecimal(v) && !HEX_RE.test(v)) throw detail(`invalid value '${value}' for ${what}: expected a non-negative integer`);
+  throw detail(`value '${value}' for ${what} is out of range`);
+}
+
+/**
+ * Numeric attribute `field` of an <address> (0 when absent). `what` names the device; the
+ * "<what> address <field>" text is only put together for an error (addresses are on nearly
+ * every device: building it for each field was measurable).
+ */
+function addressField(a: El, field: string, what: string, max: number): number {
+  const v = a.attr(field) ?? '0';
+  const n = uintOrMinus1(v, max);
+  return n >= 0 ? n : parseUInt(v, `${what} address ${field}`, max);
 }
 
 function optUInt(el: El | undefined, attr: string, what: string, max?: number): number | undefined {
   if (!el) return undefined;
-  const v = el.attrs[attr];
+  const v = el.attr(attr);
   return v === undefined ? undefined : parseUInt(v, what, max);
 }
 
@@ -103,52 +138,59 @@ const UNIT_SCALE: Record<string, number> = {
 
 /** A scaled size element -> KiB (rounded up like libvirt). */
 function sizeKiB(el: El, what: string): number {
-  const n = parseUInt(el.text, what);
-  const unit = el.attrs.unit;
+  return scaledKiB(el.text, el.attr('unit'), what);
+}
+
+/** A number with an optional unit -> KiB (rounded up like libvirt). */
+function scaledKiB(text: string, unit: string | undefined, what: string): number {
+  const n = parseUInt(text, what);
   if (unit === undefined) return n;
   // libvirt compares unit suffixes case-insensitively (KiB = kib, KB = 1000)
   const key = unit.toLowerCase();
   const scale = Object.prototype.hasOwnProperty.call(UNIT_SCALE, key) ? UNIT_SCALE[key] : undefined;
   if (scale === undefined) throw detail(`unknown unit '${unit}' for ${what}`);
   const bytes = n * scale;
-  if (!Number.isSafeInteger(bytes)) throw detail(`value '${el.text.trim()}${unit}' for ${what} is too large`);
+  if (!Number.isSafeInteger(bytes)) throw detail(`value '${text.trim()}${unit}' for ${what} is too large`);
   return Math.ceil(bytes / 1024);
 }
 
 function parsePciAddr(a: El, what: string, requireType = true): PciAddress {
-  if (requireType && a.attrs.type !== 'pci') throw detail(`expected a PCI address in ${what}`);
-  const slot = parseUInt(a.attrs.slot ?? '0', `${what} address slot`, 31);
-  return {
+  if (requireType && a.attr('type') !== 'pci') throw detail(`expected a PCI address in ${what}`);
+  const slot = addressField(a, 'slot', what, 31);
+  // optional fields are assigned, not spread in (`...(c ? {k} : {})` is slow in V8; same keys, same order)
+  const addr: PciAddress = {
     type: 'pci',
-    domain: parseUInt(a.attrs.domain ?? '0', `${what} address domain`, 0xffff),
-    bus: parseUInt(a.attrs.bus ?? '0', `${what} address bus`, 0xff),
+    domain: addressField(a, 'domain', what, 0xffff),
+    bus: addressField(a, 'bus', what, 0xff),
     slot,
-    function: parseUInt(a.attrs.function ?? '0', `${what} address function`, 7),
-    ...(a.attrs.multifunction !== undefined ? { multifunction: yesNo(a.attrs.multifunction, 'multifunction') } : {}),
+    function: addressField(a, 'function', what, 7),
   };
+  const multifunction = a.attr('multifunction');
+  if (multifunction !== undefined) addr.multifunction = yesNo(multifunction, 'multifunction');
+  return addr;
 }
 
 function parseAddress(a: El | undefined, what: string): PciAddress | DriveAddress | VirtioSerialAddress | undefined {
   if (!a) return undefined;
-  switch (a.attrs.type) {
+  switch (a.attr('type')) {
     case 'pci': return parsePciAddr(a, what);
     case 'drive':
       return {
         type: 'drive',
-        controller: parseUInt(a.attrs.controller ?? '0', `${what} address controller`, 0xffff),
-        bus: parseUInt(a.attrs.bus ?? '0', `${what} address bus`, 0xffff),
-        target: parseUInt(a.attrs.target ?? '0', `${what} address target`, 0xffff),
-        unit: parseUInt(a.attrs.unit ?? '0', `${what} address unit`, 0xffff),
+        controller: addressField(a, 'controller', what, 0xffff),
+        bus: addressField(a, 'bus', what, 0xffff),
+        target: addressField(a, 'target', what, 0xffff),
+        unit: addressField(a, 'unit', what, 0xffff),
       };
     case 'virtio-serial':
       return {
         type: 'virtio-serial',
-        controller: parseUInt(a.attrs.controller ?? '0', `${what} address controller`, 0xffff),
-        bus: parseUInt(a.attrs.bus ?? '0', `${what} address bus`, 0xffff),
-        port: parseUInt(a.attrs.port ?? '0', `${what} address port`, 0xffff),
+        controller: addressField(a, 'controller', what, 0xffff),
+        bus: addressField(a, 'bus', what, 0xffff),
+        port: addressField(a, 'port', what, 0xffff),
       };
     case undefined: throw detail(`missing address type in ${what}`);
-    default: throw unsupported(`address type '${a.attrs.type}' in ${what} is not supported by the bhyve driver`);
+    default: throw unsupported(`address type '${a.attr('type')}' in ${what} is not supported by the bhyve driver`);
   }
 }
 
@@ -205,11 +247,12 @@ const KIDS_HOSTDEV = new Set(['source', 'address', 'boot']);
 const KIDS_MEMORYBACKING = new Set(['locked']);
 
 
-const DOMAIN_CHILDREN = new Set([
+/** the children <domain> may have, each with its own bit (one Map lookup per child checks both "known" and "not repeated") */
+const DOMAIN_CHILD_BIT = new Map([
   'name', 'uuid', 'title', 'description', 'metadata', 'memory', 'currentMemory', 'memoryBacking',
   'memtune', 'blkiotune', 'vcpu', 'cputune', 'cpu', 'sysinfo', 'os', 'bootloader', 'bootloader_args',
   'features', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'devices',
-]);
+].map((name, i) => [name, 1 << i]));
 
 function parseOs(el: El, def: DomainDef): void {
   checkChildren(el, KIDS_OS, 'os');
@@ -217,41 +260,43 @@ function parseOs(el: El, def: DomainDef): void {
   if (!t) throw detail('missing <type> in <os>');
   const osType = t.text.trim();
   if (osType !== 'hvm') throw unsupported(`os type '${osType}' is not supported by the bhyve driver (only 'hvm')`);
-  def.os.arch = oneOf(t.attrs.arch, ['x86_64', 'aarch64'] as const, 'os type arch', true);
-  if (t.attrs.machine !== undefined) def.os.machine = t.attrs.machine;
-  if (el.attrs.firmware !== undefined) def.os.firmware = oneOf(el.attrs.firmware, ['efi'] as const, 'os firmware', true);
+  def.os.arch = oneOf(t.attr('arch'), ['x86_64', 'aarch64'] as const, 'os type arch', true);
+  if (t.attr('machine') !== undefined) def.os.machine = t.attr('machine');
+  if (el.attr('firmware') !== undefined) def.os.firmware = oneOf(el.attr('firmware'), ['efi'] as const, 'os firmware', true);
   const loader = child(el, 'loader');
   if (loader) {
     const path = loader.text.trim();
-    def.os.loader = {
-      ...(path !== '' ? { path } : {}),
-      ...(loader.attrs.readonly !== undefined ? { readonly: yesNo(loader.attrs.readonly, 'loader readonly') } : {}),
-      ...(loader.attrs.type !== undefined ? { type: oneOf(loader.attrs.type, ['pflash', 'rom'] as const, 'loader type') } : {}),
-      ...(loader.attrs.format !== undefined ? { format: oneOf(loader.attrs.format, ['raw'] as const, 'loader format', true) } : {}),
-    };
+    const l: NonNullable<DomainDef['os']['loader']> = {};
+    if (path !== '') l.path = path;
+    const readonly = loader.attr('readonly'), type = loader.attr('type'), format = loader.attr('format');
+    if (readonly !== undefined) l.readonly = yesNo(readonly, 'loader readonly');
+    if (type !== undefined) l.type = oneOf(type, ['pflash', 'rom'] as const, 'loader type');
+    if (format !== undefined) l.format = oneOf(format, ['raw'] as const, 'loader format', true);
+    def.os.loader = l;
   }
   const nvram = child(el, 'nvram');
   if (nvram) {
     const path = nvram.text.trim();
-    def.os.nvram = {
-      ...(path !== '' ? { path } : {}),
-      ...(nvram.attrs.template !== undefined ? { template: nvram.attrs.template } : {}),
-      ...(nvram.attrs.format !== undefined ? { format: oneOf(nvram.attrs.format, ['raw'] as const, 'nvram format', true) } : {}),
-    };
+    const v: NonNullable<DomainDef['os']['nvram']> = {};
+    if (path !== '') v.path = path;
+    const template = nvram.attr('template'), format = nvram.attr('format');
+    if (template !== undefined) v.template = template;
+    if (format !== undefined) v.format = oneOf(format, ['raw'] as const, 'nvram format', true);
+    def.os.nvram = v;
   }
   for (const c of el.children) {
     if (c.name === 'boot') {
-      const dev = oneOf(c.attrs.dev, ['hd', 'cdrom', 'network', 'fd'] as const, 'os boot dev');
+      const dev = oneOf(c.attr('dev'), ['hd', 'cdrom', 'network', 'fd'] as const, 'os boot dev');
       if (!dev) throw detail('missing boot device in <boot>');
       def.os.bootDevs.push(dev);
     } else if (c.name === 'bootmenu') {
-      def.os.bootmenu = yesNo(c.attrs.enable, 'bootmenu enable');
+      def.os.bootmenu = yesNo(c.attr('enable'), 'bootmenu enable');
     }
   }
 }
 
 function parseSysinfo(el: El): SysinfoDef {
-  if (el.attrs.type !== 'smbios') throw unsupported(`sysinfo type '${el.attrs.type ?? ''}' is not supported (only 'smbios')`);
+  if (el.attr('type') !== 'smbios') throw unsupported(`sysinfo type '${el.attr('type') ?? ''}' is not supported (only 'smbios')`);
   checkChildren(el, KIDS_SYSINFO, 'sysinfo');
   const s: SysinfoDef = { type: 'smbios', bios: [], system: [], baseBoard: [], chassis: [] };
   const allowed: Record<string, string[]> = {
@@ -264,7 +309,7 @@ function parseSysinfo(el: El): SysinfoDef {
     const list: SysinfoEntry[] = s[sec.name as 'bios' | 'system' | 'baseBoard' | 'chassis'];
     for (const e of sec.children) {
       if (e.name !== 'entry') throw unsupported(`element '${e.name}' in <sysinfo><${sec.name}> is not supported`);
-      const name = e.attrs.name;
+      const name = e.attr('name');
       if (!name || !allowed[sec.name].includes(name)) throw detail(`invalid sysinfo ${sec.name} entry name '${name ?? ''}'`);
       list.push({ name, value: e.text });
     }
@@ -280,14 +325,14 @@ function parseCpu(el: El, def: DomainDef): void {
     }
   }
   def.cpu = {};
-  if (el.attrs.mode !== undefined) def.cpu.mode = el.attrs.mode;
+  if (el.attr('mode') !== undefined) def.cpu.mode = el.attr('mode');
   const topo = child(el, 'topology');
   if (topo) {
     def.cpu.topology = {
-      sockets: parseUInt(topo.attrs.sockets ?? '1', 'cpu topology sockets', 65535),
-      cores: parseUInt(topo.attrs.cores ?? '1', 'cpu topology cores', 65535),
-      threads: parseUInt(topo.attrs.threads ?? '1', 'cpu topology threads', 65535),
-      ...(topo.attrs.dies !== undefined ? { dies: parseUInt(topo.attrs.dies, 'cpu topology dies', 65535) } : {}),
+      sockets: parseUInt(topo.attr('sockets') ?? '1', 'cpu topology sockets', 65535),
+      cores: parseUInt(topo.attr('cores') ?? '1', 'cpu topology cores', 65535),
+      threads: parseUInt(topo.attr('threads') ?? '1', 'cpu topology threads', 65535),
+      ...(topo.attr('dies') !== undefined ? { dies: parseUInt(topo.attr('dies')!, 'cpu topology dies', 65535) } : {}),
     };
     const t = def.cpu.topology;
     if (t.sockets === 0 || t.cores === 0 || t.threads === 0) throw detail('cpu topology values must be greater than zero');
@@ -297,13 +342,12 @@ function parseCpu(el: El, def: DomainDef): void {
     const cells: NumaCell[] = [];
     for (const c of numa.children) {
       if (c.name !== 'cell') throw unsupported(`element '${c.name}' in <numa> is not supported`);
-      const mem = c.attrs.memory;
+      const mem = c.attr('memory');
       if (mem === undefined) throw detail('missing memory in <numa><cell>');
-      const memEl: El = { name: 'memory', attrs: c.attrs.unit ? { unit: c.attrs.unit } : {}, children: [], text: mem };
       cells.push({
-        id: parseUInt(c.attrs.id ?? String(cells.length), 'numa cell id'),
-        cpus: c.attrs.cpus ?? '',
-        memory: sizeKiB(memEl, 'numa cell memory'),
+        id: parseUInt(c.attr('id') ?? String(cells.length), 'numa cell id'),
+        cpus: c.attr('cpus') ?? '',
+        memory: scaledKiB(mem, c.attr('unit') || undefined, 'numa cell memory'),
       });
     }
     def.cpu.numa = cells;
@@ -360,31 +404,35 @@ function diskIndexFromName(dev: string): number {
 export { diskIndexFromName };
 
 function parseDisk(el: El): DiskDef {
-  const type = oneOf(el.attrs.type ?? 'file', ['file', 'block', 'volume', 'ctl'] as const, 'disk type', true)!;
-  const device = oneOf(el.attrs.device ?? 'disk', ['disk', 'cdrom'] as const, 'disk device', true)!;
+  const type = oneOf(el.attr('type') ?? 'file', ['file', 'block', 'volume', 'ctl'] as const, 'disk type', true)!;
+  const device = oneOf(el.attr('device') ?? 'disk', ['disk', 'cdrom'] as const, 'disk device', true)!;
   checkChildren(el, KIDS_DISK, 'disk');
   const target = child(el, 'target');
-  if (!target || !target.attrs.dev) throw detail('missing target dev in <disk>');
-  const bus = oneOf(target.attrs.bus, ['virtio', 'sata', 'nvme', 'scsi'] as const, `disk '${target.attrs.dev}' bus`, true);
-  if (!bus) throw detail(`missing target bus for disk '${target.attrs.dev}'`);
-  const disk: DiskDef = { type, device, source: {}, target: { dev: target.attrs.dev, bus } };
-  if (target.attrs.rotation_rate !== undefined) disk.target.rotationRate = parseUInt(target.attrs.rotation_rate, 'disk rotation_rate', 65534);
+  if (!target || !target.attr('dev')) throw detail('missing target dev in <disk>');
+  const bus = oneOf(target.attr('bus'), ['virtio', 'sata', 'nvme', 'scsi'] as const, `disk '${target.attr('dev')}' bus`, true);
+  if (!bus) throw detail(`missing target bus for disk '${target.attr('dev')}'`);
+  // all optional fields present from the start: one shape for every disk (see parseDomainXML)
+  const disk: DiskDef = {
+    type, device, driver: undefined, source: {}, target: { dev: target.attr('dev')!, bus }, readonly: undefined,
+    shareable: undefined, serial: undefined, wwn: undefined, bootOrder: undefined, blockio: undefined, address: undefined,
+  };
+  if (target.attr('rotation_rate') !== undefined) disk.target.rotationRate = parseUInt(target.attr('rotation_rate')!, 'disk rotation_rate', 65534);
   const drv = child(el, 'driver');
   if (drv) {
     disk.driver = {};
-    if (drv.attrs.name !== undefined) disk.driver.name = drv.attrs.name;
-    if (drv.attrs.type !== undefined) disk.driver.type = drv.attrs.type;
-    if (drv.attrs.cache !== undefined) disk.driver.cache = oneOf(drv.attrs.cache, ['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default'] as const, 'disk driver cache');
-    if (drv.attrs.io !== undefined) disk.driver.io = oneOf(drv.attrs.io, ['threads', 'native', 'io_uring', 'default'] as const, 'disk driver io');
-    if (drv.attrs.discard !== undefined) disk.driver.discard = oneOf(drv.attrs.discard, ['unmap', 'ignore'] as const, 'disk driver discard');
-    if (drv.attrs.queues !== undefined) disk.driver.queues = parseUInt(drv.attrs.queues, 'disk driver queues', 65535);
-    if (drv.attrs.queue_size !== undefined) disk.driver.queueSize = parseUInt(drv.attrs.queue_size, 'disk driver queue_size', 65535);
+    if (drv.attr('name') !== undefined) disk.driver.name = drv.attr('name');
+    if (drv.attr('type') !== undefined) disk.driver.type = drv.attr('type');
+    if (drv.attr('cache') !== undefined) disk.driver.cache = oneOf(drv.attr('cache'), ['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default'] as const, 'disk driver cache');
+    if (drv.attr('io') !== undefined) disk.driver.io = oneOf(drv.attr('io'), ['threads', 'native', 'io_uring', 'default'] as const, 'disk driver io');
+    if (drv.attr('discard') !== undefined) disk.driver.discard = oneOf(drv.attr('discard'), ['unmap', 'ignore'] as const, 'disk driver discard');
+    if (drv.attr('queues') !== undefined) disk.driver.queues = parseUInt(drv.attr('queues')!, 'disk driver queues', 65535);
+    if (drv.attr('queue_size') !== undefined) disk.driver.queueSize = parseUInt(drv.attr('queue_size')!, 'disk driver queue_size', 65535);
   }
   const src = child(el, 'source');
   if (src) {
-    if (type === 'file') { if (src.attrs.file !== undefined) disk.source.path = src.attrs.file; }
-    else if (type === 'block' || type === 'ctl') { if (src.attrs.dev !== undefined) disk.source.path = src.attrs.dev; }
-    else { disk.source.pool = src.attrs.pool; disk.source.volume = src.attrs.volume; }
+    if (type === 'file') { if (src.attr('file') !== undefined) disk.source.path = src.attr('file'); }
+    else if (type === 'block' || type === 'ctl') { if (src.attr('dev') !== undefined) disk.source.path = src.attr('dev'); }
+    else { disk.source.pool = src.attr('pool'); disk.source.volume = src.attr('volume'); }
   }
   if (child(el, 'readonly')) disk.readonly = true;
   if (child(el, 'shareable')) disk.shareable = true;
@@ -398,15 +446,15 @@ function parseDisk(el: El): DiskDef {
   }
   const boot = child(el, 'boot');
   if (boot) {
-    const order = parseUInt(boot.attrs.order ?? '', 'disk boot order', 0xffffffff);
+    const order = parseUInt(boot.attr('order') ?? '', 'disk boot order', 0xffffffff);
     if (order === 0) throw detail(`invalid value '0' for disk boot order: must be at least 1`);
     disk.bootOrder = order;
   }
   const blockio = child(el, 'blockio');
   if (blockio) {
     disk.blockio = {};
-    if (blockio.attrs.logical_block_size !== undefined) disk.blockio.logicalBlockSize = parseUInt(blockio.attrs.logical_block_size, 'blockio logical_block_size');
-    if (blockio.attrs.physical_block_size !== undefined) disk.blockio.physicalBlockSize = parseUInt(blockio.attrs.physical_block_size, 'blockio physical_block_size');
+    if (blockio.attr('logical_block_size') !== undefined) disk.blockio.logicalBlockSize = parseUInt(blockio.attr('logical_block_size')!, 'blockio logical_block_size');
+    if (blockio.attr('physical_block_size') !== undefined) disk.blockio.physicalBlockSize = parseUInt(blockio.attr('physical_block_size')!, 'blockio physical_block_size');
   }
   const addr = parseAddress(child(el, 'address'), `disk '${disk.target.dev}'`);
   if (addr && addr.type === 'virtio-serial') throw unsupported(`address type 'virtio-serial' is not valid for a disk`);
@@ -417,12 +465,16 @@ function parseDisk(el: El): DiskDef {
 const CONTROLLER_TYPES: readonly ControllerType[] = ['pci', 'sata', 'usb', 'isa', 'nvme', 'scsi', 'virtio-serial'];
 
 function parseController(el: El): ControllerDef {
-  const type = oneOf(el.attrs.type, CONTROLLER_TYPES, 'controller type', true);
+  const type = oneOf(el.attr('type'), CONTROLLER_TYPES, 'controller type', true);
   if (!type) throw detail('missing controller type');
   checkChildren(el, KIDS_CONTROLLER, 'controller');
-  const c: ControllerDef = { type, index: el.attrs.index !== undefined ? parseUInt(el.attrs.index, 'controller index', 0xffff) : -1 };
-  if (el.attrs.model !== undefined) c.model = el.attrs.model;
-  if (el.attrs.ports !== undefined) c.ports = parseUInt(el.attrs.ports, 'controller ports', 0xffff);
+  // all optional fields present from the start: one shape for every controller (see parseDomainXML)
+  const c: ControllerDef = {
+    type, index: el.attr('index') !== undefined ? parseUInt(el.attr('index')!, 'controller index', 0xffff) : -1,
+    model: undefined, ports: undefined, serial: undefined, address: undefined,
+  };
+  if (el.attr('model') !== undefined) c.model = el.attr('model');
+  if (el.attr('ports') !== undefined) c.ports = parseUInt(el.attr('ports')!, 'controller ports', 0xffff);
   const serial = child(el, 'serial');
   if (serial) c.serial = serial.text;
   c.address = pciOnly(parseAddress(child(el, 'address'), `controller '${type}'`), `controller '${type}'`);
@@ -430,63 +482,74 @@ function parseController(el: El): ControllerDef {
 }
 
 function parseInterface(el: El): InterfaceDef {
-  const type = oneOf(el.attrs.type, ['bridge', 'network', 'user', 'ethernet'] as const, 'interface type', true);
+  const type = oneOf(el.attr('type'), ['bridge', 'network', 'user', 'ethernet'] as const, 'interface type', true);
   if (!type) throw detail('missing interface type');
   checkChildren(el, KIDS_INTERFACE, 'interface');
-  const n: InterfaceDef = { type };
+  // all optional fields present from the start: one shape for every interface (see parseDomainXML)
+  const n: InterfaceDef = {
+    type, mac: undefined, source: undefined, model: undefined, targetDev: undefined, mtu: undefined,
+    ips: undefined, bootOrder: undefined, address: undefined,
+  };
   const mac = child(el, 'mac');
   if (mac) {
-    const a = mac.attrs.address ?? '';
+    const a = mac.attr('address') ?? '';
     if (!MAC_RE.test(a)) throw detail(`invalid value '${a}' for interface mac address`);
     n.mac = a.toLowerCase();
   }
   const src = child(el, 'source');
   if (src) {
     n.source = {};
-    if (src.attrs.bridge !== undefined) n.source.bridge = src.attrs.bridge;
-    if (src.attrs.network !== undefined) n.source.network = src.attrs.network;
+    if (src.attr('bridge') !== undefined) n.source.bridge = src.attr('bridge');
+    if (src.attr('network') !== undefined) n.source.network = src.attr('network');
   }
   if (type === 'bridge' && !n.source?.bridge) throw detail(`missing source bridge for interface of type 'bridge'`);
   if (type === 'network' && !n.source?.network) throw detail(`missing source network for interface of type 'network'`);
   const model = child(el, 'model');
-  if (model) n.model = oneOf(model.attrs.type, ['virtio', 'e1000'] as const, 'interface model', true);
+  if (model) n.model = oneOf(model.attr('type'), ['virtio', 'e1000'] as const, 'interface model', true);
   const target = child(el, 'target');
-  if (target && target.attrs.dev !== undefined) n.targetDev = target.attrs.dev;
+  if (target && target.attr('dev') !== undefined) n.targetDev = target.attr('dev');
   const mtu = child(el, 'mtu');
-  if (mtu) n.mtu = parseUInt(mtu.attrs.size ?? '', 'interface mtu size', 65535);
+  if (mtu) n.mtu = parseUInt(mtu.attr('size') ?? '', 'interface mtu size', 65535);
   for (const c of el.children) {
     if (c.name === 'ip') {
       n.ips ??= [];
       n.ips.push({
-        address: c.attrs.address ?? '',
-        ...(c.attrs.family !== undefined ? { family: c.attrs.family } : {}),
-        ...(c.attrs.prefix !== undefined ? { prefix: parseUInt(c.attrs.prefix, 'ip prefix', 128) } : {}),
+        address: c.attr('address') ?? '',
+        ...(c.attr('family') !== undefined ? { family: c.attr('family') } : {}),
+        ...(c.attr('prefix') !== undefined ? { prefix: parseUInt(c.attr('prefix')!, 'ip prefix', 128) } : {}),
       });
     }
   }
   const boot = child(el, 'boot');
-  if (boot) n.bootOrder = parseUInt(boot.attrs.order ?? '', 'interface boot order', 0xffffffff);
+  if (boot) n.bootOrder = parseUInt(boot.attr('order') ?? '', 'interface boot order', 0xffffffff);
   n.address = pciOnly(parseAddress(child(el, 'address'), 'interface'), 'interface');
   return n;
 }
 
 function parseChrSource(el: El, what: string): ChrSource {
-  const type = el.attrs.type ?? 'pty';
-  const srcs = el.children.filter(c => c.name === 'source');
-  const src = srcs[0];
+  const type = el.attr('type') ?? 'pty';
+  const src = child(el, 'source');
   switch (type) {
-    case 'nmdm':
-      return { type: 'nmdm', ...(src?.attrs.master !== undefined ? { master: src.attrs.master } : {}), ...(src?.attrs.slave !== undefined ? { slave: src.attrs.slave } : {}) };
+    case 'nmdm': {
+      const nmdm: ChrSource = { type: 'nmdm' };
+      const master = src?.attr('master'), slave = src?.attr('slave');
+      if (master !== undefined) nmdm.master = master;
+      if (slave !== undefined) nmdm.slave = slave;
+      return nmdm;
+    }
     case 'tcp': {
-      if (!src || src.attrs.host === undefined || src.attrs.service === undefined) throw detail(`missing source host/service for ${what} of type 'tcp'`);
-      const mode = oneOf(src.attrs.mode ?? 'connect', ['bind', 'connect'] as const, `${what} source mode`)!;
+      if (!src || src.attr('host') === undefined || src.attr('service') === undefined) throw detail(`missing source host/service for ${what} of type 'tcp'`);
+      const mode = oneOf(src.attr('mode') ?? 'connect', ['bind', 'connect'] as const, `${what} source mode`)!;
       const proto = child(el, 'protocol');
-      return { type: 'tcp', mode, host: src.attrs.host, service: src.attrs.service, ...(proto?.attrs.type !== undefined ? { protocol: proto.attrs.type } : {}) };
+      const tcp: ChrSource = { type: 'tcp', mode, host: src.attr('host')!, service: src.attr('service')! };
+      const protocol = proto?.attr('type');
+      if (protocol !== undefined) tcp.protocol = protocol;
+      return tcp;
     }
     case 'unix': {
-      if (!src || src.attrs.path === undefined) throw detail(`missing source path for ${what} of type 'unix'`);
-      const mode = oneOf(src.attrs.mode ?? 'connect', ['bind', 'connect'] as const, `${what} source mode`)!;
-      return { type: 'unix', mode, path: src.attrs.path };
+      if (!src || src.attr('path') === undefined) throw detail(`missing source path for ${what} of type 'unix'`);
+      const mode = oneOf(src.attr('mode') ?? 'connect', ['bind', 'connect'] as const, `${what} source mode`)!;
+      return { type: 'unix', mode, path: src.attr('path')! };
     }
     case 'stdio': return { type: 'stdio' };
     default: throw unsupported(`${what} type '${type}' is not supported by the bhyve driver`);
@@ -506,7 +569,7 @@ function parseConsole(el: El): ConsoleDef {
   checkChildren(el, KIDS_CONSOLE, 'console');
   const c: ConsoleDef = { source: parseChrSource(el, 'console') };
   const t = child(el, 'target');
-  if (t?.attrs.type !== undefined) c.targetType = oneOf(t.attrs.type, ['serial', 'virtio'] as const, 'console target type', true);
+  if (t?.attr('type') !== undefined) c.targetType = oneOf(t.attr('type'), ['serial', 'virtio'] as const, 'console target type', true);
   const port = optUInt(t, 'port', 'console target port', 0xffff);
   if (port !== undefined) c.targetPort = port;
   return c;
@@ -516,8 +579,11 @@ function parseChannel(el: El): ChannelDef {
   checkChildren(el, KIDS_CHANNEL, 'channel');
   const source = parseChrSource(el, 'channel');
   const t = child(el, 'target');
-  if (!t || t.attrs.type !== 'virtio') throw unsupported(`channel target type '${t?.attrs.type ?? ''}' is not supported (only 'virtio')`);
-  const ch: ChannelDef = { source, target: { type: 'virtio', ...(t.attrs.name !== undefined ? { name: t.attrs.name } : {}) } };
+  if (!t || t.attr('type') !== 'virtio') throw unsupported(`channel target type '${t?.attr('type') ?? ''}' is not supported (only 'virtio')`);
+  const target: ChannelDef['target'] = { type: 'virtio' };
+  const name = t.attr('name');
+  if (name !== undefined) target.name = name;
+  const ch: ChannelDef = { source, target };
   const addr = parseAddress(child(el, 'address'), 'channel');
   if (addr && addr.type !== 'virtio-serial') throw unsupported(`address type '${addr.type}' is not valid for a channel`);
   ch.address = addr as VirtioSerialAddress | undefined;
@@ -525,22 +591,25 @@ function parseChannel(el: El): ChannelDef {
 }
 
 function parseGraphics(el: El): GraphicsDef {
-  if (el.attrs.type !== 'vnc') throw unsupported(`graphics type '${el.attrs.type ?? ''}' is not supported by the bhyve driver (only 'vnc')`);
+  if (el.attr('type') !== 'vnc') throw unsupported(`graphics type '${el.attr('type') ?? ''}' is not supported by the bhyve driver (only 'vnc')`);
   checkChildren(el, KIDS_GRAPHICS, 'graphics');
   const g: GraphicsDef = { type: 'vnc' };
-  if (el.attrs.port !== undefined) {
-    const p = el.attrs.port.trim();
+  if (el.attr('port') !== undefined) {
+    const p = el.attr('port')!.trim();
     if (!/^-?[0-9]+$/.test(p) || Number(p) < -1 || Number(p) > 65535) throw detail(`invalid value '${p}' for vnc port`);
     g.port = Number(p);
   }
-  if (el.attrs.autoport !== undefined) g.autoport = yesNo(el.attrs.autoport, 'graphics autoport');
-  if (el.attrs.listen !== undefined) g.listen = el.attrs.listen;
-  if (el.attrs.passwd !== undefined) g.passwd = el.attrs.passwd;
-  if (el.attrs.wait !== undefined) g.wait = yesNo(el.attrs.wait, 'graphics wait');
+  if (el.attr('autoport') !== undefined) g.autoport = yesNo(el.attr('autoport'), 'graphics autoport');
+  if (el.attr('listen') !== undefined) g.listen = el.attr('listen');
+  if (el.attr('passwd') !== undefined) g.passwd = el.attr('passwd');
+  if (el.attr('wait') !== undefined) g.wait = yesNo(el.attr('wait'), 'graphics wait');
   for (const c of el.children) {
-    const lt = oneOf(c.attrs.type ?? 'address', ['address'] as const, 'graphics listen type', true)!;
+    const lt = oneOf(c.attr('type') ?? 'address', ['address'] as const, 'graphics listen type', true)!;
     g.listens ??= [];
-    g.listens.push({ type: lt, ...(c.attrs.address !== undefined ? { address: c.attrs.address } : {}) });
+    const listen: NonNullable<GraphicsDef['listens']>[number] = { type: lt };
+    const address = c.attr('address');
+    if (address !== undefined) listen.address = address;
+    g.listens.push(listen);
   }
   return g;
 }
@@ -548,85 +617,85 @@ function parseGraphics(el: El): GraphicsDef {
 function parseVideo(el: El): VideoDef {
   checkChildren(el, KIDS_VIDEO, 'video');
   const m = child(el, 'model');
-  const type = oneOf(m?.attrs.type ?? 'gop', ['gop'] as const, 'video model', true)!;
+  const type = oneOf(m?.attr('type') ?? 'gop', ['gop'] as const, 'video model', true)!;
   const v: VideoDef = { model: { type } };
   if (m) {
-    if (m.attrs.heads !== undefined) v.model.heads = parseUInt(m.attrs.heads, 'video heads', 16);
-    if (m.attrs.primary !== undefined) v.model.primary = yesNo(m.attrs.primary, 'video primary');
+    if (m.attr('heads') !== undefined) v.model.heads = parseUInt(m.attr('heads')!, 'video heads', 16);
+    if (m.attr('primary') !== undefined) v.model.primary = yesNo(m.attr('primary'), 'video primary');
     const r = child(m, 'resolution');
-    if (r) v.model.resolution = { x: parseUInt(r.attrs.x ?? '', 'video resolution x', 65535), y: parseUInt(r.attrs.y ?? '', 'video resolution y', 65535) };
+    if (r) v.model.resolution = { x: parseUInt(r.attr('x') ?? '', 'video resolution x', 65535), y: parseUInt(r.attr('y') ?? '', 'video resolution y', 65535) };
   }
   const drv = child(el, 'driver');
-  if (drv?.attrs.vgaconf !== undefined) v.vgaconf = oneOf(drv.attrs.vgaconf, ['io', 'on', 'off'] as const, 'video driver vgaconf');
+  if (drv?.attr('vgaconf') !== undefined) v.vgaconf = oneOf(drv.attr('vgaconf'), ['io', 'on', 'off'] as const, 'video driver vgaconf');
   v.address = pciOnly(parseAddress(child(el, 'address'), 'video'), 'video');
   return v;
 }
 
 function parseInput(el: El): InputDef {
   checkChildren(el, KIDS_INPUT, 'input');
-  const type = oneOf(el.attrs.type, ['tablet', 'mouse', 'keyboard'] as const, 'input type', true);
+  const type = oneOf(el.attr('type'), ['tablet', 'mouse', 'keyboard'] as const, 'input type', true);
   if (!type) throw detail('missing input type');
-  const bus = oneOf(el.attrs.bus ?? 'usb', ['usb', 'virtio', 'ps2'] as const, 'input bus', true)!;
+  const bus = oneOf(el.attr('bus') ?? 'usb', ['usb', 'virtio', 'ps2'] as const, 'input bus', true)!;
   return { type, bus };
 }
 
 function parseSound(el: El): SoundDef {
   checkChildren(el, KIDS_SOUND, 'sound');
-  const model = oneOf(el.attrs.model, ['ich7'] as const, 'sound model', true);
+  const model = oneOf(el.attr('model'), ['ich7'] as const, 'sound model', true);
   if (!model) throw detail('missing sound model');
   const s: SoundDef = { model };
   const a = child(el, 'audio');
-  if (a) s.audioId = parseUInt(a.attrs.id ?? '', 'sound audio id');
+  if (a) s.audioId = parseUInt(a.attr('id') ?? '', 'sound audio id');
   s.address = pciOnly(parseAddress(child(el, 'address'), 'sound'), 'sound');
   return s;
 }
 
 function parseAudio(el: El): AudioDef {
   checkChildren(el, KIDS_AUDIO, 'audio');
-  const type = oneOf(el.attrs.type, ['oss', 'none'] as const, 'audio type', true);
+  const type = oneOf(el.attr('type'), ['oss', 'none'] as const, 'audio type', true);
   if (!type) throw detail('missing audio type');
-  const a: AudioDef = { id: parseUInt(el.attrs.id ?? '', 'audio id'), type };
+  const a: AudioDef = { id: parseUInt(el.attr('id') ?? '', 'audio id'), type };
   const i = child(el, 'input');
-  if (i?.attrs.dev !== undefined) a.inputDev = i.attrs.dev;
+  if (i?.attr('dev') !== undefined) a.inputDev = i.attr('dev');
   const o = child(el, 'output');
-  if (o?.attrs.dev !== undefined) a.outputDev = o.attrs.dev;
+  if (o?.attr('dev') !== undefined) a.outputDev = o.attr('dev');
   return a;
 }
 
 function parseRng(el: El): RngDef {
   checkChildren(el, KIDS_RNG, 'rng');
-  const model = oneOf(el.attrs.model, ['virtio', 'virtio-transitional', 'virtio-non-transitional'] as const, 'rng model');
-  if (model !== 'virtio') throw unsupported(`rng model '${el.attrs.model ?? ''}' is not supported by the bhyve driver (only 'virtio')`);
+  const model = oneOf(el.attr('model'), ['virtio', 'virtio-transitional', 'virtio-non-transitional'] as const, 'rng model');
+  if (model !== 'virtio') throw unsupported(`rng model '${el.attr('model') ?? ''}' is not supported by the bhyve driver (only 'virtio')`);
   const b = child(el, 'backend');
   if (!b) throw detail('missing <backend> in <rng>');
   let backend: RngDef['backend'];
-  if (b.attrs.model === 'random') {
+  if (b.attr('model') === 'random') {
     const path = b.text.trim();
     backend = { model: 'random', ...(path !== '' ? { path } : {}) };
-  } else if (b.attrs.model === 'builtin') backend = { model: 'builtin' };
-  else throw unsupported(`rng backend model '${b.attrs.model ?? ''}' is not supported by the bhyve driver`);
+  } else if (b.attr('model') === 'builtin') backend = { model: 'builtin' };
+  else throw unsupported(`rng backend model '${b.attr('model') ?? ''}' is not supported by the bhyve driver`);
   return { model, backend, address: pciOnly(parseAddress(child(el, 'address'), 'rng'), 'rng') };
 }
 
 function parseFilesystem(el: El): FilesystemDef {
   checkChildren(el, KIDS_FILESYSTEM, 'filesystem');
-  const type = oneOf(el.attrs.type ?? 'mount', ['mount', 'bind'] as const, 'filesystem type', true)!;
+  const type = oneOf(el.attr('type') ?? 'mount', ['mount', 'bind'] as const, 'filesystem type', true)!;
   const src = child(el, 'source');
   const tgt = child(el, 'target');
-  if (!src?.attrs.dir) throw detail('missing source dir in <filesystem>');
-  if (!tgt?.attrs.dir) throw detail('missing target dir in <filesystem>');
-  const fs: FilesystemDef = { type, sourceDir: src.attrs.dir, targetDir: tgt.attrs.dir };
-  if (el.attrs.accessmode !== undefined) fs.accessmode = oneOf(el.attrs.accessmode, ['passthrough', 'mapped', 'squash'] as const, 'filesystem accessmode');
+  if (!src?.attr('dir')) throw detail('missing source dir in <filesystem>');
+  if (!tgt?.attr('dir')) throw detail('missing target dir in <filesystem>');
+  const fs: FilesystemDef = { type, sourceDir: src.attr('dir')!, targetDir: tgt.attr('dir')! };
+  if (el.attr('accessmode') !== undefined) fs.accessmode = oneOf(el.attr('accessmode'), ['passthrough', 'mapped', 'squash'] as const, 'filesystem accessmode');
   const drv = child(el, 'driver');
-  if (drv?.attrs.type !== undefined) fs.driverType = drv.attrs.type;
+  if (drv?.attr('type') !== undefined) fs.driverType = drv.attr('type');
   if (child(el, 'readonly')) fs.readonly = true;
   fs.address = pciOnly(parseAddress(child(el, 'address'), 'filesystem'), 'filesystem');
   return fs;
 }
 
 function parseHostdev(el: El): HostdevDef {
-  if (el.attrs.mode !== 'subsystem' || el.attrs.type !== 'pci') {
-    throw unsupported(`hostdev mode '${el.attrs.mode ?? ''}' type '${el.attrs.type ?? ''}' is not supported (only subsystem pci)`);
+  if (el.attr('mode') !== 'subsystem' || el.attr('type') !== 'pci') {
+    throw unsupported(`hostdev mode '${el.attr('mode') ?? ''}' type '${el.attr('type') ?? ''}' is not supported (only subsystem pci)`);
   }
   checkChildren(el, KIDS_HOSTDEV, 'hostdev');
   const src = child(el, 'source');
@@ -634,9 +703,9 @@ function parseHostdev(el: El): HostdevDef {
   if (!sa) throw detail('missing source address in <hostdev>');
   const a = parsePciAddr(sa, 'hostdev source', false);
   const h: HostdevDef = { mode: 'subsystem', type: 'pci', source: { domain: a.domain, bus: a.bus, slot: a.slot, function: a.function } };
-  if (el.attrs.managed !== undefined) h.managed = yesNo(el.attrs.managed, 'hostdev managed');
+  if (el.attr('managed') !== undefined) h.managed = yesNo(el.attr('managed'), 'hostdev managed');
   const boot = child(el, 'boot');
-  if (boot) h.bootOrder = parseUInt(boot.attrs.order ?? '', 'hostdev boot order', 0xffffffff);
+  if (boot) h.bootOrder = parseUInt(boot.attr('order') ?? '', 'hostdev boot order', 0xffffffff);
   h.address = pciOnly(parseAddress(child(el, 'address'), 'hostdev'), 'hostdev');
   return h;
 }
@@ -669,7 +738,7 @@ function parseDevices(el: El, def: DomainDef): void {
       case 'filesystem': d.filesystems.push(parseFilesystem(c)); break;
       case 'hostdev': d.hostdevs.push(parseHostdev(c)); break;
       case 'memballoon':
-        if (c.attrs.model !== 'none') throw unsupported(`memballoon model '${c.attrs.model ?? ''}' is not supported by the bhyve driver`);
+        if (c.attr('model') !== 'none') throw unsupported(`memballoon model '${c.attr('model') ?? ''}' is not supported by the bhyve driver`);
         break;
       default:
         throw unsupported(`element '${c.name}' in <devices> is not supported by the bhyve driver`);
@@ -693,7 +762,7 @@ function parseDevices(el: El, def: DomainDef): void {
 /** Serialize <metadata> children back to text (libxml2 style: double quotes). */
 function rawXml(el: El, indent: string): string {
   let attrs = '';
-  for (const k in el.attrs) attrs += ` ${k}="${escapeAttrDq(el.attrs[k])}"`;
+  for (let i = 0; i < el.attrCount; i++) attrs += ` ${el.attrName(i)}="${escapeAttrDq(el.attrValue(i))}"`;
   const text = el.text.trim();
   if (el.children.length === 0) {
     return text === '' ? `${indent}<${el.name}${attrs}/>` : `${indent}<${el.name}${attrs}>${escapeText(text)}</${el.name}>`;
@@ -712,21 +781,29 @@ function escapeAttrDq(s: string): string { return escapeText(s).replace(/"/g, '&
 export function parseDomainXML(xml: string): DomainDef {
   const root = readXMLTree(xml);
   if (root.name !== 'domain') throw xmlError(`XML error: expected root element <domain>, found <${root.name}>`);
-  const type = root.attrs.type;
+  const type = root.attr('type');
   if (!type) throw detail('missing domain type attribute');
   if (type !== 'bhyve' && type !== 'test') throw unsupported(`domain type '${type}' is not supported by this driver (expected 'bhyve')`);
 
   // namespace prefix bound to libvirt's bhyve namespace (usually 'bhyve')
   let bhyvePrefix: string | undefined;
-  for (const k in root.attrs) {
-    if (k.startsWith('xmlns:') && root.attrs[k] === BHYVE_NS_URI) bhyvePrefix = k.slice(6);
+  for (let i = 0; i < root.attrCount; i++) {
+    const k = root.attrName(i);
+    if (k.startsWith('xmlns:') && root.attrValue(i) === BHYVE_NS_URI) bhyvePrefix = k.slice(6);
   }
 
+  // Every optional field is present from the start (undefined until set): all definitions then
+  // share one object shape, so the post-parse and command-building code that reads them stays
+  // monomorphic instead of meeting a different shape for each combination of optional elements.
   const def: DomainDef = {
-    type, name: '', memory: 0, vcpu: 0, vcpupin: [],
-    os: { type: 'hvm', bootDevs: [] }, features: {}, clock: undefined, devices: emptyDevices(),
+    type, name: '', uuid: undefined, title: undefined, description: undefined, metadata: undefined,
+    memory: 0, currentMemory: undefined, memoryLocked: undefined, memtune: undefined, blkiotune: undefined,
+    vcpu: 0, vcpuPlacement: undefined, vcpuCurrent: undefined, vcpupin: [], cpu: undefined, sysinfo: undefined,
+    os: { type: 'hvm', arch: undefined, machine: undefined, firmware: undefined, loader: undefined, nvram: undefined, bootDevs: [], bootmenu: undefined },
+    bootloader: undefined, bootloaderArgs: undefined, features: {}, clock: undefined,
+    onPoweroff: undefined, onReboot: undefined, onCrash: undefined, devices: emptyDevices(), bhyveCommandline: undefined,
   };
-  const seen = new Set<string>();
+  let seen = 0;
   let sawOs = false;
   let sawMemory = false;
   for (const c of root.children) {
@@ -734,20 +811,21 @@ export function parseDomainXML(xml: string): DomainDef {
       def.bhyveCommandline ??= { args: [], env: [] };
       for (const a of c.children) {
         if (a.name === `${bhyvePrefix}:arg`) {
-          if (a.attrs.value === undefined) throw detail('missing value in <bhyve:arg>');
-          def.bhyveCommandline.args.push(a.attrs.value);
+          if (a.attr('value') === undefined) throw detail('missing value in <bhyve:arg>');
+          def.bhyveCommandline.args.push(a.attr('value')!);
         } else if (a.name === `${bhyvePrefix}:env`) {
-          if (!a.attrs.name) throw detail('missing name in <bhyve:env>');
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.attrs.name)) throw detail(`invalid environment variable name '${a.attrs.name}' in <bhyve:env>`);
-          def.bhyveCommandline.env.push({ name: a.attrs.name, ...(a.attrs.value !== undefined ? { value: a.attrs.value } : {}) });
+          if (!a.attr('name')) throw detail('missing name in <bhyve:env>');
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.attr('name')!)) throw detail(`invalid environment variable name '${a.attr('name')}' in <bhyve:env>`);
+          def.bhyveCommandline.env.push({ name: a.attr('name')!, ...(a.attr('value') !== undefined ? { value: a.attr('value') } : {}) });
         } else throw unsupported(`element '${a.name}' in <bhyve:commandline> is not supported`);
       }
       continue;
     }
-    if (!DOMAIN_CHILDREN.has(c.name)) throw unsupported(`element '${c.name}' in <domain> is not supported by the bhyve driver`);
+    const bit = DOMAIN_CHILD_BIT.get(c.name);
+    if (bit === undefined) throw unsupported(`element '${c.name}' in <domain> is not supported by the bhyve driver`);
     // every child of <domain> is a singleton in libvirt's schema
-    if (seen.has(c.name)) throw detail(`element <${c.name}> appears more than once in <domain>`);
-    seen.add(c.name);
+    if ((seen & bit) !== 0) throw detail(`element <${c.name}> appears more than once in <domain>`);
+    seen |= bit;
     switch (c.name) {
       case 'name': def.name = c.text.trim(); break;
       case 'uuid': def.uuid = normUUID(c.text); break;
@@ -767,19 +845,19 @@ export function parseDomainXML(xml: string): DomainDef {
       case 'vcpu':
         def.vcpu = parseUInt(c.text, '<vcpu>', 65535);
         if (def.vcpu === 0) throw detail("invalid value '0' for <vcpu>: a domain needs at least one vCPU");
-        if (c.attrs.placement !== undefined) def.vcpuPlacement = oneOf(c.attrs.placement, ['static', 'auto'] as const, 'vcpu placement');
-        if (c.attrs.current !== undefined) def.vcpuCurrent = parseUInt(c.attrs.current, 'vcpu current', 65535);
+        if (c.attr('placement') !== undefined) def.vcpuPlacement = oneOf(c.attr('placement'), ['static', 'auto'] as const, 'vcpu placement');
+        if (c.attr('current') !== undefined) def.vcpuCurrent = parseUInt(c.attr('current')!, 'vcpu current', 65535);
         break;
       case 'cputune': {
         const pinned = new Set<number>();
         for (const p of c.children) {
           if (p.name !== 'vcpupin') throw unsupported(`element '${p.name}' in <cputune> is not supported by the bhyve driver`);
-          const cpuset = p.attrs.cpuset ?? '';
+          const cpuset = p.attr('cpuset') ?? '';
           if (!/^\^?[0-9]+(-[0-9]+)?(,\^?[0-9]+(-[0-9]+)?)*$/.test(cpuset)) throw detail(`invalid value '${cpuset}' for vcpupin cpuset`);
           for (const part of cpuset.split(/[,^-]/)) {
             if (part !== '' && Number(part) > MAX_CPU_ID) throw detail(`CPU ${part} in vcpupin cpuset '${cpuset}' is out of range (0-${MAX_CPU_ID})`);
           }
-          const vcpu = parseUInt(p.attrs.vcpu ?? '', 'vcpupin vcpu', 65535);
+          const vcpu = parseUInt(p.attr('vcpu') ?? '', 'vcpupin vcpu', 65535);
           if (pinned.has(vcpu)) throw detail(`duplicate vcpupin for vCPU ${vcpu}`);
           pinned.add(vcpu);
           def.vcpupin.push({ vcpu, cpuset });
@@ -795,13 +873,13 @@ export function parseDomainXML(xml: string): DomainDef {
         for (const f of c.children) {
           if (f.name === 'acpi') def.features.acpi = true;
           else if (f.name === 'apic') def.features.apic = true;
-          else if (f.name === 'msrs') def.features.msrsUnknown = oneOf(f.attrs.unknown, ['ignore', 'fail'] as const, 'msrs unknown');
+          else if (f.name === 'msrs') def.features.msrsUnknown = oneOf(f.attr('unknown'), ['ignore', 'fail'] as const, 'msrs unknown');
           else throw unsupported(`feature '${f.name}' is not supported by the bhyve driver`);
         }
         break;
       case 'clock': {
         if (c.children.length) throw unsupported('clock timers are not supported by the bhyve driver');
-        const offset = oneOf(c.attrs.offset ?? 'utc', ['utc', 'localtime'] as const, 'clock offset', true)!;
+        const offset = oneOf(c.attr('offset') ?? 'utc', ['utc', 'localtime'] as const, 'clock offset', true)!;
         def.clock = { offset };
         break;
       }

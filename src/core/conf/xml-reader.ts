@@ -27,12 +27,63 @@ export const MAX_XML_BYTES = 10 * 1024 * 1024;
 /** deeper nesting than this is refused (keeps every later recursive walk bounded) */
 export const MAX_XML_DEPTH = 256;
 
-/** A parsed element in document order. */
-export interface XmlElement {
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  text: string;
+/** shared by every element without children (never mutated: saves an allocation per leaf) */
+const NO_CHILDREN: readonly XmlElement[] = [];
+const NO_ATTRS: readonly string[] = [];
+
+/**
+ * A parsed element in document order. Attributes are not an object: adding
+ * properties with names only known at run time sends V8 through its slow
+ * keyed-store path for every attribute. All the attributes of a document sit in
+ * one list of names and values shared by its elements (one growing array per
+ * document instead of an array per element); an element knows its range
+ * [attrStart, attrEnd) and attr() scans those few entries. `attrs` builds the
+ * object form on demand (tests, generic walkers).
+ */
+export class XmlElement {
+  /** text content (entities decoded, CDATA included) */
+  text = '';
+  /** child elements in document order */
+  children: readonly XmlElement[] = NO_CHILDREN;
+  constructor(
+    readonly name: string,
+    /** the document's attribute names and values, alternating; this element's are [attrStart, attrEnd) */
+    private readonly attrStore: readonly string[] = NO_ATTRS,
+    private readonly attrStart = 0,
+    private readonly attrEnd = 0,
+  ) {}
+
+  /** the value of attribute `name`, or undefined */
+  attr(name: string): string | undefined {
+    const store = this.attrStore;
+    for (let i = this.attrStart; i < this.attrEnd; i += 2) if (store[i] === name) return store[i + 1];
+    return undefined;
+  }
+
+  /** number of attributes */
+  get attrCount(): number {
+    return (this.attrEnd - this.attrStart) / 2;
+  }
+
+  /** name of the i-th attribute (document order) */
+  attrName(i: number): string {
+    return this.attrStore[this.attrStart + 2 * i];
+  }
+
+  /** value of the i-th attribute (document order) */
+  attrValue(i: number): string {
+    return this.attrStore[this.attrStart + 2 * i + 1];
+  }
+
+  /** the attributes as a plain object (built on each call) */
+  get attrs(): Record<string, string> {
+    const o: Record<string, string> = {};
+    for (let i = 0; i < this.attrCount; i++) {
+      // an attribute called __proto__ must stay a plain data property
+      Object.defineProperty(o, this.attrName(i), { value: this.attrValue(i), enumerable: true, writable: true, configurable: true });
+    }
+    return o;
+  }
 }
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -53,6 +104,29 @@ function scanName(xml: string, at: number): number {
   }
 }
 
+/** xml.slice(start, end) === name, without building the slice */
+function sameName(xml: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (xml.charCodeAt(start + k) !== name.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * buf[from..to) as a new array of exactly that size. Array literals for the child counts
+ * elements usually have: the optimising compiler allocates those inline, where slice() is
+ * a call into the runtime.
+ */
+function copyList<T>(buf: T[], from: number, to: number): T[] {
+  switch (to - from) {
+    case 1: return [buf[from]];
+    case 2: return [buf[from], buf[from + 1]];
+    case 3: return [buf[from], buf[from + 1], buf[from + 2]];
+    case 4: return [buf[from], buf[from + 1], buf[from + 2], buf[from + 3]];
+    case 6: return [buf[from], buf[from + 1], buf[from + 2], buf[from + 3], buf[from + 4], buf[from + 5]];
+    default: return buf.slice(from, to);
+  }
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -61,8 +135,13 @@ function xmlError(msg: string): VirError {
   return new VirError('VIR_ERR_XML_ERROR', `XML error: ${msg}`);
 }
 
-function decode(s: string, where: string): string {
+/** `s` with its references decoded; s is the text of <name>, or the value of attribute `name` (the place is spelled out only for an error) */
+function decode(s: string, name: string, inAttr: boolean): string {
   if (s.indexOf('&') < 0) return s;
+  return decodeRefs(s, inAttr ? `attribute '${name}'` : `<${name}>`);
+}
+
+function decodeRefs(s: string, where: string): string {
   if (BAD_AMP_RE.test(s)) throw new Malformed(`invalid entity or '&' in ${where}`);
   return s.replace(ENTITY_RE, (_m, e: string) => {
     if (e[0] === '#') {
@@ -76,14 +155,17 @@ function decode(s: string, where: string): string {
 
 class Malformed extends Error {}
 
+/** control characters XML does not allow (a module constant: a regex literal in the function would make a new RegExp object per call) */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR_RE = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
+
 function refuseHostile(xml: string): void {
   if (typeof xml !== 'string') throw xmlError('document is not a string');
   // UTF-8 takes at least one byte per UTF-16 unit: only long strings need the exact count
   if (xml.length > MAX_XML_BYTES || (xml.length > MAX_XML_BYTES / 3 && Buffer.byteLength(xml, 'utf8') > MAX_XML_BYTES)) {
     throw xmlError(`document is larger than the ${MAX_XML_BYTES / 1048576} MiB limit`);
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(xml)) throw xmlError('control characters are not allowed in XML');
+  if (CONTROL_CHAR_RE.test(xml)) throw xmlError('control characters are not allowed in XML');
   for (let at = xml.indexOf('<!'); at >= 0; at = xml.indexOf('<!', at + 2)) {
     if (!xml.startsWith('<!--', at) && !xml.startsWith('<![CDATA[', at)) {
       throw xmlError('DOCTYPE and ENTITY declarations are not allowed in domain XML');
@@ -95,10 +177,22 @@ function read(xml: string): XmlElement {
   let root: XmlElement | undefined;
   const stack: XmlElement[] = [];
   const contentStart: number[] = [];
+  // Children are gathered on a scratch list and copied out when their parent closes: each
+  // element then gets an array of exactly the right size (push() would grow it to 17+ slots).
+  const kids: XmlElement[] = [];
+  let nkids = 0;
+  const kidsStart: number[] = [];
+  // the attributes of every element, one after the other (see XmlElement)
+  const attrStore: string[] = [];
   let i = 0;
   const n = xml.length;
+  // most documents hold no reference at all: then no text or value needs decoding
+  const hasRefs = xml.indexOf('&') >= 0;
+  // where the next '<' is when a start tag has already looked it up (see below), else -2
+  let knownLt = -2;
   while (i < n) {
-    const lt = xml.indexOf('<', i);
+    const lt = knownLt !== -2 ? knownLt : xml.indexOf('<', i);
+    knownLt = -2;
     const textEnd = lt < 0 ? n : lt;
     // whitespace between tags (indentation) is skipped without building strings
     let k = i;
@@ -106,7 +200,8 @@ function read(xml: string): XmlElement {
     if (k < textEnd) {
       if (stack.length === 0) throw new Malformed('text outside the root element');
       const top = stack[stack.length - 1];
-      const t = decode(xml.slice(i, textEnd), `<${top.name}>`);
+      const raw = xml.slice(i, textEnd);
+      const t = hasRefs ? decode(raw, top.name, false) : raw;
       top.text = top.text === '' ? t : top.text + t;
     }
     if (lt < 0) break;
@@ -141,9 +236,13 @@ function read(xml: string): XmlElement {
       let gt = nameEnd;
       while (gt < n && isSpace(xml.charCodeAt(gt))) gt++;
       if (nameEnd === lt + 2 || xml.charCodeAt(gt) !== 62) throw new Malformed('malformed end tag');
-      const endName = xml.slice(lt + 2, nameEnd);
       const top = stack.pop();
-      if (!top || top.name !== endName) throw new Malformed(`end tag </${endName}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      if (!top || !sameName(xml, lt + 2, nameEnd, top.name)) {
+        throw new Malformed(`end tag </${xml.slice(lt + 2, nameEnd)}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      }
+      const first = kidsStart.pop()!;
+      if (nkids > first) top.children = copyList(kids, first, nkids);
+      nkids = first;
       // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
       const start = contentStart.pop()!;
       if (top.text === '' && top.children.length === 0 && start < lt) {
@@ -156,9 +255,12 @@ function read(xml: string): XmlElement {
     // start tag: name, then attributes one by one, then '>' or '/>' (no match arrays: hot path)
     let at = scanName(xml, lt + 1);
     if (at === lt + 1) throw new Malformed('malformed start tag');
-    const el: XmlElement = { name: xml.slice(lt + 1, at), attrs: {}, children: [], text: '' };
-    // names already set on this element: the duplicate check scans this short list, not the object
-    let seen: string[] | undefined;
+    const name = xml.slice(lt + 1, at);
+    const attrStart = attrStore.length;
+    // The first '<' after the name: an attribute value reaching past it holds a '<' (not
+    // allowed), and when the tag is well formed it is also where the next markup starts. One
+    // search per tag instead of one per attribute value plus one for the next tag.
+    const nextLt = xml.indexOf('<', at);
     let selfClose = false;
     for (;;) {
       const ws = at;
@@ -166,40 +268,36 @@ function read(xml: string): XmlElement {
       const ch = xml.charCodeAt(at);
       if (ch === 62 /* > */) { at++; break; }
       if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { selfClose = true; at += 2; break; }
-      if (at === ws) throw new Malformed(`malformed start tag <${el.name}>`); // attributes need whitespace before them
+      if (at === ws) throw new Malformed(`malformed start tag <${name}>`); // attributes need whitespace before them
       const nameEnd = scanName(xml, at);
-      if (nameEnd === at) throw new Malformed(`malformed attribute in <${el.name}>`);
-      const name = xml.slice(at, nameEnd);
+      if (nameEnd === at) throw new Malformed(`malformed attribute in <${name}>`);
+      const aname = xml.slice(at, nameEnd);
       at = nameEnd;
       while (at < n && isSpace(xml.charCodeAt(at))) at++;
-      if (xml.charCodeAt(at) !== 61 /* = */) throw new Malformed(`attribute '${name}' without a value in <${el.name}>`);
+      if (xml.charCodeAt(at) !== 61 /* = */) throw new Malformed(`attribute '${aname}' without a value in <${name}>`);
       at++;
       while (at < n && isSpace(xml.charCodeAt(at))) at++;
       const q = xml.charCodeAt(at);
-      if (q !== 34 && q !== 39) throw new Malformed(`unquoted value of attribute '${name}' in <${el.name}>`);
+      if (q !== 34 && q !== 39) throw new Malformed(`unquoted value of attribute '${aname}' in <${name}>`);
       const close = xml.indexOf(q === 34 ? '"' : "'", at + 1);
-      if (close < 0) throw new Malformed(`unterminated value of attribute '${name}'`);
+      if (close < 0) throw new Malformed(`unterminated value of attribute '${aname}'`);
+      if (nextLt >= 0 && nextLt < close) throw new Malformed(`'<' in the value of attribute '${aname}'`);
       const raw = xml.slice(at + 1, close);
-      if (raw.indexOf('<') >= 0) throw new Malformed(`'<' in the value of attribute '${name}'`);
       at = close + 1;
-      if (seen === undefined) seen = [name];
-      else {
-        for (let s = 0; s < seen.length; s++) if (seen[s] === name) throw new Malformed(`duplicate attribute '${name}' on <${el.name}>`);
-        seen.push(name);
-      }
-      const v = decode(raw, `attribute '${name}'`);
-      // an attribute called __proto__ must stay a plain data property
-      if (name === '__proto__') Object.defineProperty(el.attrs, name, { value: v, enumerable: true, writable: true, configurable: true });
-      else el.attrs[name] = v;
+      for (let s = attrStart; s < attrStore.length; s += 2) if (attrStore[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
+      attrStore.push(aname, hasRefs ? decode(raw, aname, true) : raw);
     }
-    if (stack.length > 0) stack[stack.length - 1].children.push(el);
+    const el = new XmlElement(name, attrStore, attrStart, attrStore.length);
+    if (stack.length > 0) kids[nkids++] = el;
     else if (root) throw new Malformed('more than one root element');
     else root = el;
     i = at;
+    knownLt = nextLt;
     if (!selfClose) {
       if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
       stack.push(el);
       contentStart.push(i);
+      kidsStart.push(nkids);
     }
   }
   if (stack.length > 0) throw new Malformed(`unclosed element <${stack[stack.length - 1].name}>`);
