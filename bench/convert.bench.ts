@@ -5,8 +5,8 @@
  *   from-native (argv → XML)   vs  fast-xml-parser parse + build of the resulting XML
  *   to-native   (XML → argv)   vs  fast-xml-parser parse + build of the input XML
  * and JSON.parse + JSON.stringify of the parsed document for scale. Goal: ≥ 20 000/s each way,
- * judged on conversions per CPU-second (the wall-clock rate is printed too; on a shared,
- * loaded machine it mostly measures waiting for a core).
+ * judged on conversions per wall-clock second; the rate per CPU-second of this process is
+ * printed beside it (it also counts V8's GC and compiler threads, so it reads lower).
  *
  * Run: npm run build && node dist/bench/convert.bench.js   (or `npm run bench:convert`)
  * BENCH_SECONDS=N changes the time per measurement (default 3 s).

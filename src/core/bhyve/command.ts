@@ -23,8 +23,9 @@
  */
 import { VirError } from '../errors';
 import {
-  ChannelDef, ChrSource, ControllerDef, DiskDef, DomainDef, InterfaceDef, PciAddress,
+  ChannelDef, ChrSource, ControllerDef, DEFAULT_VNC_LISTEN, DiskDef, DomainDef, InterfaceDef, PciAddress,
 } from '../conf/domain';
+import { expandCpuset } from '../conf/cpuset';
 
 export type BhyveCap =
   | 'RTC_UTC' | 'AHCI32SLOT' | 'NET_E1000' | 'LPC_BOOTROM' | 'FBUF' | 'XHCI' | 'CPUTOPOLOGY'
@@ -124,22 +125,6 @@ export function bhyveMemArg(kib: number): string {
 function slotStr(a: PciAddress | undefined, what: string, withFunction = false): string {
   if (!a) throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: ${what} has no PCI address (definition not post-processed)`);
   return withFunction || a.function !== 0 ? `${a.slot}:${a.function}` : `${a.slot}:0`;
-}
-
-/** expand a libvirt cpuset ("1-4,^2") into sorted CPU numbers */
-function expandCpuset(set: string): number[] {
-  const on = new Set<number>();
-  const off: number[] = [];
-  for (const part of set.split(',')) {
-    const neg = part.startsWith('^');
-    const p = neg ? part.slice(1) : part;
-    const [a, b] = p.split('-').map(Number);
-    const list: number[] = [];
-    for (let i = a; i <= (b ?? a); i++) list.push(i);
-    if (neg) off.push(...list); else list.forEach(i => on.add(i));
-  }
-  for (const i of off) on.delete(i);
-  return [...on].sort((x, y) => x - y);
 }
 
 function diskPath(d: DiskDef): string {
@@ -314,7 +299,7 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
     const g = dev.graphics[0], v = dev.videos[0];
     if (!caps.has('LPC_BOOTROM') || def.bootloader || !def.os.loader) throw unsupported('graphics are only supported when booting using UEFI');
     if (!caps.has('FBUF')) throw unsupported('bhyve version does not support framebuffer');
-    const addr = g.listens?.[0]?.address ?? g.listen ?? '127.0.0.1';
+    const addr = g.listens?.[0]?.address ?? g.listen ?? DEFAULT_VNC_LISTEN;
     let port: number;
     if (g.autoport || g.port === undefined || g.port < 0) {
       port = ctx.vncPortAllocator ? ctx.vncPortAllocator() : 5900;
