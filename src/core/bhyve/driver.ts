@@ -52,7 +52,6 @@ function noDomain(name: string): VirError {
   return new VirError('VIR_ERR_NO_DOMAIN', `Domain not found: no domain with matching name '${name}'`);
 }
 
-
 /**
  * The host CPU's clock in MHz for nodeinfo. libuv reads it from cpufreq on
  * Linux, which virtual machines often lack (speed 0); libvirt's nodeinfo
@@ -64,6 +63,7 @@ function cpuMHz(reported: number): number {
   const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readIfExists('/proc/cpuinfo') ?? '');
   return m ? Math.floor(Number(m[1])) : 0;
 }
+
 export class BhyveConnection implements Connection {
   constructor(readonly host: BhyveHost, private readonly readonly: boolean) {}
 
@@ -309,18 +309,17 @@ export class BhyveDomain implements Domain {
     if (!flags.inactive && lv.active) {
       // the live XML names each interface's tap and the VNC port, as libvirt's does
       const def = parseDomainXML(text);
-      const taps = this.liveTaps(def);
+      const taps = this.liveTaps(def, lv);
       for (const [n, tap] of taps) n.targetDev = tap;
-      const vncPort = lv.live?.vnc_port;
       const g = def.devices.graphics[0];
-      let vncChanged = false;
-      if (g !== undefined && typeof vncPort === 'number') {
-        vncChanged = g.port !== vncPort || (g.listen === undefined && !g.listens?.length);
+      const vncPort = lv.live?.vnc_port;
+      const vnc = g !== undefined && typeof vncPort === 'number';
+      if (vnc) {
         g.port = vncPort;
         // the address bhyve was given (command.ts), so vncdisplay tells where to connect
         if (g.listen === undefined && !g.listens?.length) g.listen = DEFAULT_VNC_LISTEN;
       }
-      if (taps.size > 0 || vncChanged) text = formatDomainXML(def, {});
+      if (taps.size > 0 || vnc) text = formatDomainXML(def, {});
     }
     if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
     // the live XML names the running guest's id, as libvirt's does
@@ -398,8 +397,7 @@ export class BhyveDomain implements Domain {
   }
 
   /** The running guest's tap of each tap-backed interface (none when it is not running). */
-  private liveTaps(def: DomainDef): Map<InterfaceDef, string> {
-    const lv = this.liveness();
+  private liveTaps(def: DomainDef, lv: Liveness = this.liveness()): Map<InterfaceDef, string> {
     const names = lv.active ? lv.live?.taps ?? [] : [];
     const out = new Map<InterfaceDef, string>();
     tapBackedInterfaces(def).forEach((n, i) => {
