@@ -16,8 +16,15 @@ async function main() {
   const manifest = config.rootPlugin.manifest;
   const ids = Object.keys(manifest.commands);
   if (ids.length === 0) throw new Error('no commands found in dist/src/commands: did tsc run?');
-  // Commands sorted by id so the file is stable from build to build.
-  const commands = Object.fromEntries(ids.sort().map((id) => [id, manifest.commands[id]]));
+  // Commands sorted by id so the file is stable from build to build. Each also
+  // carries its static requiredOptions (BaseCommand), which oclif does not
+  // record: help and the man page write a required option without brackets.
+  const commands = {};
+  for (const id of ids.sort()) {
+    const cls = await config.findCommand(id).load();
+    const required = Array.isArray(cls.requiredOptions) ? [...cls.requiredOptions] : [];
+    commands[id] = required.length > 0 ? { ...manifest.commands[id], requiredOptions: required } : manifest.commands[id];
+  }
   fs.writeFileSync(file, JSON.stringify({ ...manifest, commands }, null, 2) + '\n');
   process.stdout.write(`oclif.manifest.json: ${ids.length} commands\n`);
 }

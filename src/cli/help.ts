@@ -115,8 +115,9 @@ export function commandSynopsis(c: ManifestCommand): { synopsis: string; options
   const parts = [c.id];
   const options: Array<[string, string]> = [];
   const argNames = new Set(Object.keys(c.args));
+  const required = new Set(c.requiredOptions ?? []);
   for (const a of Object.values(c.args)) {
-    parts.push(a.required ? `<${a.name}>` : `[<${a.name}>]`);
+    parts.push(a.required || required.has(a.name) ? `<${a.name}>` : `[<${a.name}>]`);
     options.push([`[--${a.name}] <string>`, a.description ?? '']);
   }
   for (const f of commandFlags(c)) {

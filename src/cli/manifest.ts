@@ -47,6 +47,8 @@ export interface ManifestCommand {
   pluginName?: string;
   pluginType?: string;
   examples?: Array<string | { description: string; command: string }>;
+  /** Options the command cannot run without (a command's `static requiredOptions`). */
+  requiredOptions?: string[];
   /** The libvirt API call(s) the command implements (a command's `static libvirt`). */
   libvirt?: string | string[];
   [k: string]: unknown;
