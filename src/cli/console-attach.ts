@@ -4,6 +4,8 @@
  * a TTY, stdin is forwarded as is and its end ends the session.
  */
 import type { Duplex } from 'node:stream';
+import type { Domain } from '../core/api';
+import { VirError } from '../core/errors';
 
 const ESCAPE = 0x1d; // ^]
 
@@ -41,4 +43,11 @@ export function attachConsole(name: string, session: { stream: Duplex; close(): 
     process.once('SIGTERM', finish);
     stdin.resume();
   });
+}
+
+/** start --console / create --console: attach to the guest just started (virsh's errors when it cannot). */
+export async function attachAfterStart(dom: Domain, opts: { force?: boolean } = {}): Promise<void> {
+  if (!dom.openConsole) throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: virDomainOpenConsole');
+  if (!process.stdin.isTTY) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Cannot run interactive console without a controlling TTY');
+  await attachConsole(dom.getName(), await dom.openConsole({ force: !!opts.force }));
 }

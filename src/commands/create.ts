@@ -1,6 +1,7 @@
 /** create: create and start a transient domain from an XML file (virDomainCreateXML). */
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
+import { attachAfterStart } from '../cli/console-attach';
 import { readXMLFile } from '../cli/xml-file';
 
 export default class Create extends BaseCommand {
@@ -11,6 +12,8 @@ export default class Create extends BaseCommand {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
     paused: Flags.boolean({ description: 'leave the guest paused after creation' }),
     autodestroy: Flags.boolean({ description: 'destroy the guest when this bvirsh exits (the connection closes)' }),
+    console: Flags.boolean({ description: 'attach to console after creation' }),
+    force: Flags.boolean({ description: 'force console connection (with --console)', hidden: true }),
   };
 
   async run(): Promise<{ domain: string; file: string }> {
@@ -21,6 +24,7 @@ export default class Create extends BaseCommand {
       paused: !!this.parsedFlags.paused, autodestroy: !!this.parsedFlags.autodestroy,
     }));
     this.extra(`Domain '${dom.getName()}' created from ${file}\n`);
+    if (this.parsedFlags.console) await attachAfterStart(dom, { force: !!this.parsedFlags.force });
     return { domain: dom.getName(), file };
   }
 }

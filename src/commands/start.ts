@@ -1,7 +1,7 @@
 /** start: start a (previously defined) inactive domain (virDomainCreate). */
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
-import { attachConsole } from '../cli/console-attach';
+import { attachAfterStart } from '../cli/console-attach';
 import { domainArgs, domainFlag } from '../cli/domain-action';
 import { VirError } from '../core/errors';
 
@@ -29,11 +29,7 @@ export default class Start extends BaseCommand {
       paused: !!f.paused, autodestroy: !!f.autodestroy, bypassCache: !!f['bypass-cache'], forceBoot: !!f['force-boot'],
     }));
     this.extra(`Domain '${name}' started\n`);
-    if (this.parsedFlags.console) {
-      if (!dom.openConsole) throw new VirError('VIR_ERR_NO_SUPPORT', 'this function is not supported by the connection driver: virDomainOpenConsole');
-      if (!process.stdin.isTTY) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Cannot run interactive console without a controlling TTY');
-      await attachConsole(name, await dom.openConsole({ force: !!this.parsedFlags.force }));
-    }
+    if (this.parsedFlags.console) await attachAfterStart(dom, { force: !!this.parsedFlags.force });
     return { domain: name, result: 'started' };
   }
 }

@@ -561,6 +561,31 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['destroy', 'con'])).code, 0);
   });
 
+  it('start --console and create --console attach right after the start; without a TTY the guest runs and the error says why', async function () {
+    if (!hasScript()) this.skip(); // util-linux script(1) provides the TTY
+    const serial = (n: string) => `\n    <serial type='nmdm'><source master='/dev/nmdm-${n}A' slave='/dev/nmdm-${n}B'/><target port='0'/></serial>`;
+    const { dir, xml, disk } = fixture('sc', '', '', serial('sc'));
+    await define(dir, xml);
+    const transient = join(dir, 'cc.xml');
+    writeFileSync(transient, domainXML('cc', disk, '', serial('cc')));
+    const cmd = `${process.execPath} ${RUN} -c sim://${dir}`;
+    for (const [args, started] of [['start --console sc', "Domain 'sc' started"], [`create --console ${transient}`, `Domain 'cc' created from ${transient}`]]) {
+      const pty = new Pty(`${cmd} ${args}`, process.env);
+      try {
+        await pty.waitFor(`${started}\nConnected to domain '${args.includes('sc') ? 'sc' : 'cc'}'\nEscape character is ^] (Ctrl + ])\n`);
+        await pty.waitFor('login:');
+        pty.type('\x1d');
+        assert.equal(await pty.exited, 0, args);
+      } finally { pty.kill(); }
+    }
+    assert.equal((await bvirsh(dir, ['list', '--name'])).stdout, 'sc\ncc\n\n'); // running, by id
+    for (const n of ['sc', 'cc']) assert.equal((await bvirsh(dir, ['destroy', n])).code, 0);
+    assert.deepEqual(await bvirsh(dir, ['create', '--console', transient]), {
+      code: 1, stdout: `Domain 'cc' created from ${transient}\n\n`, stderr: 'error: Cannot run interactive console without a controlling TTY\n',
+    });
+    assert.equal((await bvirsh(dir, ['destroy', 'cc'])).code, 0);
+  });
+
   it('rc.d: __rc start starts autostart guests; __rc stop shuts all down, forcing off after the timeout', async () => {
     const a = fixture('auto1');
     const dir = a.dir;
