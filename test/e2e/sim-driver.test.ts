@@ -329,6 +329,27 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     for (const n of ['v2', 'v3']) assert.equal((await bvirsh(dir, ['destroy', n])).code, 0);
   });
 
+  it('guests started at the same moment get distinct taps and VNC ports', async () => {
+    const devices = "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>" +
+      "\n    <graphics type='vnc' autoport='yes'/><video><model type='gop'/></video>";
+    const names = ['p1', 'p2', 'p3', 'p4'];
+    const { dir, xml, disk } = fixture('p1', '', '', devices);
+    for (const n of names) {
+      writeFileSync(xml, domainXML(n, disk, '', devices).replace('<os>', "<os firmware='efi'>"));
+      await define(dir, xml);
+    }
+    const results = await Promise.all(names.map((n) => bvirsh(dir, ['start', n])));
+    assert.deepEqual(results.map((r) => r.code), [0, 0, 0, 0], results.map((r) => r.stderr).join(''));
+    const args = names.map((n) => ourProcesses(dir).find((p) => p.pid === bhyvesOf(dir, n)[0])!.args);
+    const taps = args.map((a) => /,virtio-net,(tap\d+),/.exec(a)?.[1]);
+    const ports = args.map((a) => /,fbuf,tcp=[^ ,]+:(\d+)/.exec(a)?.[1]);
+    assert.deepEqual([...taps].sort(), ['tap0', 'tap1', 'tap2', 'tap3']);
+    assert.deepEqual([...ports].sort(), ['5900', '5901', '5902', '5903']);
+    // the claims that kept them apart are gone once the supervisors have recorded them
+    assert.deepEqual(readdirSync(join(dir, 'var/run/bvirsh')).filter((f) => f.startsWith('.claim.')), []);
+    for (const n of names) assert.equal((await bvirsh(dir, ['destroy', n])).code, 0);
+  });
+
   it('8 simultaneous starts of one guest: exactly one bhyve, the others told it is already running', async () => {
     const { dir, xml } = fixture('c8');
     await define(dir, xml);

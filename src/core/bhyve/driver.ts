@@ -25,6 +25,7 @@ import {
 } from './process';
 import { atomicWriteFile, readIfExists, readLiveState, removeDeadTempFiles, unlinkIfExists, validateDomainName } from './state';
 import * as live from './live';
+import { releaseClaims } from './claims';
 import { openConsole, type ConsoleSession } from './console';
 
 const PKG_VERSION = 1000; // bvirsh 0.1.0 in libvirt's major*1e6+minor*1e3+micro encoding
@@ -62,6 +63,20 @@ function cpuMHz(reported: number): number {
   if (reported > 0 || process.platform !== 'linux') return reported;
   const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readIfExists('/proc/cpuinfo') ?? '');
   return m ? Math.floor(Number(m[1])) : 0;
+}
+
+/**
+ * Start a guest's supervisor with its first boot plan, built here so that bad
+ * input fails before anything runs. The taps and VNC port the plan claimed
+ * (claims.ts) are released once the supervisor has recorded them, or the
+ * start failed.
+ */
+async function bootGuest(host: BhyveHost, name: string, autodestroy: boolean): Promise<void> {
+  try {
+    await startGuest(host, name, { firstPlan: planTokens(buildBootPlan(host, name)), autodestroy });
+  } finally {
+    releaseClaims(host, name);
+  }
 }
 
 export class BhyveConnection implements Connection {
@@ -208,7 +223,7 @@ export class BhyveConnection implements Connection {
     const path = join(this.host.runDir, `${def.name}.xml`);
     atomicWriteFile(path, formatDomainXML(def, { inactive: true }));
     try {
-      await startGuest(this.host, def.name, { firstPlan: planTokens(buildBootPlan(this.host, def.name)), autodestroy: flags.autodestroy });
+      await bootGuest(this.host, def.name, !!flags.autodestroy);
     } catch (e) {
       if (!d.liveness().active) unlinkIfExists(path);
       throw e;
@@ -440,8 +455,7 @@ export class BhyveDomain implements Domain {
     if (lv.active) throw alreadyRunning();
     const path = join(this.host.domainsDir, `${this.name}.xml`);
     if (!existsSync(path)) throw noDomain(this.name);
-    // the first boot's plan, built here: bad input fails now, with nothing started
-    await startGuest(this.host, this.name, { firstPlan: planTokens(buildBootPlan(this.host, this.name)), autodestroy: flags.autodestroy });
+    await bootGuest(this.host, this.name, !!flags.autodestroy);
     if (flags.autodestroy) this.connection.noteAutodestroy(this.name);
     if (flags.paused) await this.pauseAfterStart();
   }

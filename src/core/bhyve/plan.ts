@@ -17,6 +17,7 @@ import { VirError } from '../errors';
 import type { BhyveHost } from './host';
 import { buildBhyveCommand, parseDomainXML } from './conf';
 import { atomicWriteFile, readIfExists } from './state';
+import { claimedByOthers, tryClaim } from './claims';
 
 export interface BootPlan {
   loader?: string[];
@@ -83,17 +84,19 @@ function otherLiveStates(host: BhyveHost, self: string): Array<{ taps?: string[]
   return out;
 }
 
-/** VNC ports other running guests listen on. (Ports taken by other programs
- *  are not seen: bhyve then fails to start with its bind error.) */
+/** VNC ports other running guests listen on, or other starting guests have
+ *  claimed. (Ports taken by other programs are not seen: bhyve then fails to
+ *  start with its bind error.) */
 function vncPortsInUse(host: BhyveHost, self: string): Set<number> {
   const used = new Set<number>();
   for (const st of otherLiveStates(host, self)) if (typeof st.vnc_port === 'number') used.add(st.vnc_port);
+  for (const p of claimedByOthers(host, 'vnc', self)) used.add(Number(p));
   return used;
 }
 
 /** Tap names in use on the host (live states; real host: `ifconfig -l` too). */
 function tapsInUse(host: BhyveHost, self: string): Set<string> {
-  const used = new Set<string>();
+  const used = claimedByOthers(host, 'tap', self);
   for (const st of otherLiveStates(host, self)) for (const t of st.taps ?? []) used.add(t);
   if (host.kind === 'real') {
     const r = spawnSync(host.tools.ifconfig, ['-l'], { encoding: 'utf8' });
@@ -145,14 +148,17 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
   // template with %d) are a request for any free tap
   const wanted = new Set(def.devices.interfaces.map((n) => n.targetDev).filter((d): d is string => d !== undefined && isTapName(d)));
   for (const t of wanted) {
-    if (used.has(t)) throw new VirError('VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: interface ${t} is in use by another guest`);
+    if (used.has(t) || !tryClaim(host, 'tap', t, name)) {
+      throw new VirError('VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: interface ${t} is in use by another guest`);
+    }
   }
   let next = 0;
   const tapFor = (net: InterfaceDef): string => {
     let tap = net.targetDev !== undefined && isTapName(net.targetDev) ? net.targetDev : undefined;
-    if (tap === undefined) {
-      while (used.has(`tap${next}`) || wanted.has(`tap${next}`)) next++;
-      tap = `tap${next++}`;
+    while (tap === undefined) {
+      const candidate = `tap${next++}`;
+      // (claimed here, so a guest starting at the same moment takes another)
+      if (!used.has(candidate) && !wanted.has(candidate) && tryClaim(host, 'tap', candidate, name)) tap = candidate;
     }
     taps.push({ tap, bridge: net.source?.bridge ?? '', iface: def.devices.interfaces.indexOf(net) });
     return tap;
@@ -164,7 +170,7 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
     // autoport: the first port from 5900 no other running guest has (libvirt's range starts there too)
     vncPortAllocator: () => {
       let port = 5900;
-      while (vncUsed.has(port)) port++;
+      while (vncUsed.has(port) || !tryClaim(host, 'vnc', String(port), name)) port++;
       return port;
     },
     bhyvePath: host.tools.bhyve,
@@ -173,7 +179,7 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
     tapName: (net: InterfaceDef) => tapFor(net),
   });
   const vncPort = out.vncPorts?.[0];
-  if (vncPort !== undefined && vncUsed.has(vncPort)) {
+  if (vncPort !== undefined && (vncUsed.has(vncPort) || !tryClaim(host, 'vnc', String(vncPort), name))) {
     // a fixed <graphics port> another running guest listens on: bhyve could not bind it
     throw new VirError('VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: VNC port ${vncPort} is in use by another guest`);
   }
