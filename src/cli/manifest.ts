@@ -120,12 +120,16 @@ export function commandIndex(): Record<string, CommandEntry> {
   return bundled ? bundled.commands : loadManifest().commands;
 }
 
-/** Find a command to run by name or alias (see commandIndex()). */
-export function findCommandEntry(name: string): CommandEntry | undefined {
-  const commands = commandIndex();
+/** A command by name or alias in a table of commands by id. */
+function byNameOrAlias<T extends CommandEntry>(commands: Record<string, T>, name: string): T | undefined {
   // (own properties only: a name such as `constructor` is no command)
   if (Object.prototype.hasOwnProperty.call(commands, name)) return commands[name];
   return Object.values(commands).find((c) => c.aliases?.includes(name));
+}
+
+/** Find a command to run by name or alias (see commandIndex()). */
+export function findCommandEntry(name: string): CommandEntry | undefined {
+  return byNameOrAlias(commandIndex(), name);
 }
 
 /** Commands users can run (not hidden), sorted by name. */
@@ -135,7 +139,5 @@ export function visibleCommands(m: Manifest = loadManifest()): ManifestCommand[]
 
 /** Find a command by name or alias. */
 export function findCommand(name: string, m: Manifest = loadManifest()): ManifestCommand | undefined {
-  const direct = m.commands[name];
-  if (direct) return direct;
-  return Object.values(m.commands).find((c) => c.aliases?.includes(name));
+  return byNameOrAlias(m.commands, name);
 }

@@ -51,16 +51,18 @@ export function tryClaim(host: BhyveHost, kind: ClaimKind, value: string, name: 
   return true;
 }
 
-/** Values of `kind` that other guests hold unexpired claims on. */
-export function claimedByOthers(host: BhyveHost, kind: ClaimKind, name: string): Set<string> {
-  const out = new Set<string>();
-  const prefix = `${PREFIX}${kind}.`;
+/** Per kind, the values other guests hold unexpired claims on. */
+export function claimedByOthers(host: BhyveHost, name: string): Record<ClaimKind, Set<string>> {
+  const out: Record<ClaimKind, Set<string>> = { tap: new Set(), vnc: new Set() };
   let files: string[] = [];
   try { files = readdirSync(host.runDir); } catch { /* none */ }
   for (const f of files) {
-    if (!f.startsWith(prefix)) continue;
+    if (!f.startsWith(PREFIX)) continue;
+    const dot = f.indexOf('.', PREFIX.length);
+    const kind = f.slice(PREFIX.length, dot) as ClaimKind;
+    if (dot < 0 || !(kind in out)) continue;
     const owner = liveOwner(join(host.runDir, f));
-    if (owner !== undefined && owner !== name) out.add(f.slice(prefix.length));
+    if (owner !== undefined && owner !== name) out[kind].add(f.slice(dot + 1));
   }
   return out;
 }

@@ -69,40 +69,33 @@ export function preflight(host: BhyveHost, def: DomainDef): void {
   }
 }
 
-/** The live states of the host's other guests that are not shut off. */
-function otherLiveStates(host: BhyveHost, self: string): Array<{ taps?: string[]; vnc_port?: number | null }> {
-  const out: Array<{ taps?: string[]; vnc_port?: number | null }> = [];
+/**
+ * Tap names and VNC ports the host's other guests hold: those recorded in the
+ * live states of guests that are not shut off, those claimed by guests
+ * starting right now (claims.ts), and on a real host every existing interface
+ * (`ifconfig -l`). (VNC ports taken by other programs are not seen: bhyve then
+ * fails to start with its bind error.) One read of the run directory each.
+ */
+function namesInUse(host: BhyveHost, self: string): { taps: Set<string>; vncPorts: Set<number> } {
+  const claimed = claimedByOthers(host, self);
+  const taps = claimed.tap;
+  const vncPorts = new Set([...claimed.vnc].map(Number));
   let files: string[] = [];
   try { files = readdirSync(host.runDir); } catch { /* none */ }
   for (const f of files) {
     if (!f.endsWith('.json') || f === `${self}.json`) continue; // our own taps and port are ours to reuse
     try {
       const st = JSON.parse(readFileSync(join(host.runDir, f), 'utf8')) as { state: string; taps?: string[]; vnc_port?: number | null };
-      if (st.state !== 'shutoff') out.push(st);
+      if (st.state === 'shutoff') continue;
+      for (const t of st.taps ?? []) taps.add(t);
+      if (typeof st.vnc_port === 'number') vncPorts.add(st.vnc_port);
     } catch { /* being rewritten */ }
   }
-  return out;
-}
-
-/** VNC ports other running guests listen on, or other starting guests have
- *  claimed. (Ports taken by other programs are not seen: bhyve then fails to
- *  start with its bind error.) */
-function vncPortsInUse(host: BhyveHost, self: string): Set<number> {
-  const used = new Set<number>();
-  for (const st of otherLiveStates(host, self)) if (typeof st.vnc_port === 'number') used.add(st.vnc_port);
-  for (const p of claimedByOthers(host, 'vnc', self)) used.add(Number(p));
-  return used;
-}
-
-/** Tap names in use on the host (live states; real host: `ifconfig -l` too). */
-function tapsInUse(host: BhyveHost, self: string): Set<string> {
-  const used = claimedByOthers(host, 'tap', self);
-  for (const st of otherLiveStates(host, self)) for (const t of st.taps ?? []) used.add(t);
   if (host.kind === 'real') {
     const r = spawnSync(host.tools.ifconfig, ['-l'], { encoding: 'utf8' });
-    for (const i of (r.stdout ?? '').split(/\s+/)) if (i) used.add(i);
+    for (const i of (r.stdout ?? '').split(/\s+/)) if (i) taps.add(i);
   }
-  return used;
+  return { taps, vncPorts };
 }
 
 /** <os firmware='efi'> without a loader path: the host's BHYVE_UEFI firmware. */
@@ -141,14 +134,14 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
   const def = parseDomainXML(readFileSync(path, 'utf8'));
   preflight(host, def);
 
-  const used = tapsInUse(host, name);
+  const { taps: tapsUsed, vncPorts: vncUsed } = namesInUse(host, name);
   const taps: Array<BootPlan['taps'][number] & { iface: number }> = [];
   // a <target dev='tapN'/> the definition asks for is kept (libvirt's bhyve
   // driver does the same); other names (libvirt's generated vnetN, a
   // template with %d) are a request for any free tap
   const wanted = new Set(def.devices.interfaces.map((n) => n.targetDev).filter((d): d is string => d !== undefined && isTapName(d)));
   for (const t of wanted) {
-    if (used.has(t) || !tryClaim(host, 'tap', t, name)) {
+    if (tapsUsed.has(t) || !tryClaim(host, 'tap', t, name)) {
       throw new VirError('VIR_ERR_OPERATION_INVALID', `Requested operation is not valid: interface ${t} is in use by another guest`);
     }
   }
@@ -158,14 +151,13 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
     while (tap === undefined) {
       const candidate = `tap${next++}`;
       // (claimed here, so a guest starting at the same moment takes another)
-      if (!used.has(candidate) && !wanted.has(candidate) && tryClaim(host, 'tap', candidate, name)) tap = candidate;
+      if (!tapsUsed.has(candidate) && !wanted.has(candidate) && tryClaim(host, 'tap', candidate, name)) tap = candidate;
     }
     taps.push({ tap, bridge: net.source?.bridge ?? '', iface: def.devices.interfaces.indexOf(net) });
     return tap;
   };
   const deviceMapPath = join(host.runDir, `${name}.device.map`);
   resolveFirmware(host, def);
-  const vncUsed = vncPortsInUse(host, name);
   const out = buildBhyveCommand(def, {
     // autoport: the first port from 5900 no other running guest has (libvirt's range starts there too)
     vncPortAllocator: () => {
