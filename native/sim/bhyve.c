@@ -813,6 +813,34 @@ con_input(const char *buf, size_t n)
 	}
 }
 
+/*
+ * Read the console client's input (one read, or with `drain` until nothing is
+ * left); a hang-up detaches a socket client, or ends stdin input.
+ */
+static void
+con_read(int drain)
+{
+	char buf[256];
+
+	while (con_in >= 0) {
+		ssize_t r = read(con_in, buf, sizeof(buf));
+		if (r > 0) {
+			con_input(buf, (size_t)r);
+			if (drain)
+				continue;
+			return;
+		}
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (con_kind == CON_LISTEN) {
+			close(con_cfd);
+			con_cfd = con_in = con_out = -1;
+		} else {
+			con_in = -1; /* stdin closed: output only */
+		}
+	}
+}
+
 /* Boot log: (time as a fraction of boot-ms, text). */
 static const struct { int permille; const char *text; } bootlog[] = {
 	{ 0, "bvirsh-sim: simulated guest \"%s\" (not a real operating system)\r\n" },
@@ -986,28 +1014,20 @@ run(void)
 		}
 		if (poll(pf, n, (int)knob.tick_ms) < 0 && errno != EINTR)
 			err(4, "poll");
+		if (ci >= 0 && (pf[ci].revents & (POLLIN | POLLHUP | POLLERR)))
+			con_read(0);
 		if (li >= 0 && (pf[li].revents & POLLIN)) {
 			int fd = accept4(con_lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			/* a --force takeover closes the old client and connects at once: the
+			 * old one's hang-up may still sit behind its unread input */
+			if (fd >= 0 && con_cfd >= 0)
+				con_read(1);
 			if (fd >= 0 && con_cfd >= 0) {
 				close(fd); /* one client at a time */
 			} else if (fd >= 0) {
 				con_cfd = con_in = con_out = fd;
 				con_raw(backlog, backlog_len);
 				backlog_len = 0;
-			}
-		}
-		if (ci >= 0 && (pf[ci].revents & (POLLIN | POLLHUP | POLLERR))) {
-			char buf[256];
-			ssize_t r = read(con_in, buf, sizeof(buf));
-			if (r > 0) {
-				con_input(buf, (size_t)r);
-			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-				if (con_kind == CON_LISTEN) {
-					close(con_cfd);
-					con_cfd = con_in = con_out = -1;
-				} else {
-					con_in = -1; /* stdin closed: output only */
-				}
 			}
 		}
 		t = mono();

@@ -582,6 +582,50 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['destroy', 'con'])).code, 0);
   });
 
+  it('console --force waits for the session it ends to let go, then stays attached', async function () {
+    if (!hasScript()) this.skip(); // util-linux script(1) provides the TTY
+    // A slow holder: it answers SIGTERM only after 300 ms. A taker that connected before the
+    // old client left was turned away by the guest's one-client console and ended at once
+    // (seen once in CI, where the forced-out session closed late).
+    const serial = "\n    <serial type='nmdm'><source master='/dev/nmdm-tkoA' slave='/dev/nmdm-tkoB'/><target port='0'/></serial>";
+    const { dir, xml } = fixture('tko', '', '', serial);
+    await define(dir, xml);
+    await start(dir, 'tko');
+    const claimFile = join(dir, 'var/run/bvirsh/tko.console');
+    const holderScript = `
+      const fs = require('node:fs'); const net = require('node:net');
+      const [sock, claim] = process.argv.slice(1);
+      let seen = '';
+      const s = net.connect(sock, () => fs.writeFileSync(claim, process.pid + '\\n'));
+      s.on('data', (d) => { seen += d; if (seen.includes('login:')) { seen = ''; process.stdout.write('ready\\n'); } });
+      process.on('SIGTERM', () => setTimeout(() => {
+        s.destroy();
+        if (fs.readFileSync(claim, 'utf8').trim() === String(process.pid)) fs.unlinkSync(claim);
+        process.exit(0);
+      }, 300));`;
+    const holder = spawn(process.execPath, ['-e', holderScript, join(dir, 'dev/nmdm-tkoB'), claimFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolveReady, reject) => {
+        holder.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolveReady(); });
+        holder.once('exit', () => reject(new Error('the holder exited before it was attached')));
+      });
+      const taker = new Pty(`${process.execPath} ${RUN} -c sim://${dir} console --force tko`, process.env);
+      try {
+        await taker.waitFor("Connected to domain 'tko'");
+        await exited(holder);
+        const mark = taker.screen.length;
+        taker.type('\r'); // the guest answers an empty login with a new prompt
+        await taker.waitFor('login:', mark);
+        const claimant = Number(readFileSync(claimFile, 'utf8'));
+        assert.ok(claimant !== holder.pid && claimant > 0, 'the claim is the taker\'s');
+        taker.type('\x1d');
+        assert.equal(await taker.exited, 0);
+      } finally { taker.kill(); }
+    } finally { holder.kill('SIGKILL'); }
+    assert.equal(existsSync(claimFile), false, 'the console is released');
+    assert.equal((await bvirsh(dir, ['destroy', 'tko'])).code, 0);
+  });
+
   it('start --console and create --console attach right after the start; without a TTY the guest runs and the error says why', async function () {
     if (!hasScript()) this.skip(); // util-linux script(1) provides the TTY
     const serial = (n: string) => `\n    <serial type='nmdm'><source master='/dev/nmdm-${n}A' slave='/dev/nmdm-${n}B'/><target port='0'/></serial>`;

@@ -4,7 +4,8 @@
  *   real host: the /dev/nmdm<X>B tty, raw (untested on FreeBSD);
  *   sim host:  the unix socket SIMROOT/dev/nmdm<X>B the sim bhyve serves.
  * One session at a time: RUNDIR/NAME.console holds the attached client's pid
- * (created exclusively); --force ends that session (SIGTERM) and takes over.
+ * (created exclusively); --force ends that session (SIGTERM), waits for it to let
+ * go, and takes over.
  */
 import { closeSync, constants, linkSync, openSync, writeSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -33,7 +34,10 @@ export function consolePath(host: BhyveHost, def: DomainDef): string | undefined
   return m ? join(host.root, 'dev', m[1]) : undefined;
 }
 
-function claim(host: BhyveHost, name: string, force: boolean): string {
+/** How long --force waits for the session it ends to let go of the console. */
+const TAKEOVER_WAIT_MS = 3000;
+
+async function claim(host: BhyveHost, name: string, force: boolean): Promise<string> {
   const pidFile = join(host.runDir, `${name}.console`);
   for (let attempt = 0; attempt < 2; attempt++) {
     // The claim appears with its pid already inside (written to a private file, then
@@ -55,16 +59,27 @@ function claim(host: BhyveHost, name: string, force: boolean): string {
     if (pidAlive(holder) && holder !== process.pid) {
       if (!force) throw new VirError('VIR_ERR_OPERATION_FAILED', 'operation failed: Active console session exists for this domain');
       try { process.kill(holder, 'SIGTERM'); } catch { /* already gone */ }
+      // Let the old session close its side before we open ours: the sim serves one client
+      // and turns away a second, and on a real nmdm both would briefly share the tty. A
+      // session lets go by removing its claim (after closing its stream), or by exiting.
+      await waitForRelease(pidFile, holder);
     }
-    unlinkIfExists(pidFile); // stale, or taken over with --force
+    unlinkIfExists(pidFile); // stale, or its holder did not let go in time
   }
   throw new VirError('VIR_ERR_OPERATION_FAILED', 'operation failed: Active console session exists for this domain');
+}
+
+async function waitForRelease(pidFile: string, holder: number): Promise<void> {
+  const deadline = Date.now() + TAKEOVER_WAIT_MS;
+  while (Date.now() < deadline && pidAlive(holder) && Number.parseInt(readIfExists(pidFile) ?? '', 10) === holder) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export async function openConsole(host: BhyveHost, name: string, def: DomainDef, opts: { force?: boolean } = {}): Promise<ConsoleSession> {
   const path = consolePath(host, def);
   if (!path) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: cannot find character device <null>');
-  const pidFile = claim(host, name, !!opts.force);
+  const pidFile = await claim(host, name, !!opts.force);
   const release = () => {
     if (Number.parseInt(readIfExists(pidFile) ?? '', 10) === process.pid) unlinkIfExists(pidFile);
   };
