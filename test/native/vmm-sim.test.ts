@@ -105,9 +105,9 @@ describe('native vmm addon + simulated bhyve host', function () {
 
     p.child.kill('SIGSTOP');
     try {
-      // the last tick may still be in flight when the signal lands; after it,
-      // nothing may change. Proving absence needs a bounded wait (6 ticks).
-      await new Promise((r) => setTimeout(r, 100));
+      // once the kernel shows the process stopped (state T), nothing may change;
+      // proving absence needs a bounded wait (6 ticks).
+      await waitFor('bhyve to stop', () => /^\d+ \(.*\) T /.test(fs.readFileSync(`/proc/${p.child.pid}/stat`, 'utf8')));
       const frozen = await h.stats(0);
       await new Promise((r) => setTimeout(r, 300));
       assert.deepEqual(await h.stats(0), frozen);
