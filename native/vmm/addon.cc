@@ -554,6 +554,30 @@ Napi::Value IsLockHeld(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, held);
 }
 
+// lockFileSync(path, timeoutMs) -> fd holding flock(LOCK_EX) on path (created
+// 0644 if missing). The lock goes with the fd: close it to unlock; a process
+// that dies releases it, so there is never a stale lock to take over. Polls with
+// LOCK_NB so a stopped holder costs a timeout (EWOULDBLOCK), not a hang.
+Napi::Value LockFileSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber())
+    throw Napi::TypeError::New(env, "lockFileSync(path, timeoutMs): path must be a string, timeoutMs a number");
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  double timeoutMs = info[1].As<Napi::Number>().DoubleValue();
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw SysError(env, errno, "open", path);
+  for (double waited = 0;; waited += 2) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return Napi::Number::New(env, fd);
+    int e = errno;
+    if (e == EINTR) continue;
+    if (e != EWOULDBLOCK || waited >= timeoutMs) {
+      close(fd);
+      throw SysError(env, e, "flock", path);
+    }
+    usleep(2000);
+  }
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function h = VmHandle::Init(env);
   VmHandle::ctor = Napi::Persistent(h);
@@ -568,6 +592,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("listVMs", Napi::Function::New(env, ListVMs, "listVMs"));
   exports.Set("hostInfo", Napi::Function::New(env, HostInfo, "hostInfo"));
   exports.Set("isLockHeld", Napi::Function::New(env, IsLockHeld, "isLockHeld"));
+  exports.Set("lockFileSync", Napi::Function::New(env, LockFileSync, "lockFileSync"));
   return exports;
 }
 

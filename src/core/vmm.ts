@@ -16,6 +16,8 @@
  *   listVMs(opts?): Promise<string[]>            names in /dev/vmm (sim: ROOT/dev/vmm)
  *   openVM(name, opts?): Promise<VmHandle>       VIR_ERR_NO_DOMAIN if it does not exist
  *   isLockHeld(path): boolean                     flock(2) probe; missing file = false
+ *   withFileLock(path, fn, timeoutMs?)            fn() under flock(2) LOCK_EX on path (created
+ *        if missing); a holder that dies releases it; VirError after timeoutMs (2 s)
  *   nativeBuildDir(): string                      native/build/Release (sim tools live there)
  *   simConsoleSocket(simRoot, ttyPath): string | undefined
  *        where the sim bhyve serves a com port given as /dev/nmdm<X>A (or B): the unix
@@ -47,7 +49,7 @@
  * Errors from the addon become VirError('VIR_ERR_SYSTEM_ERROR' unless noted)
  * with errno set and the addon's message, e.g. "vm_open web1: No such file or directory".
  */
-import { existsSync } from 'fs';
+import { closeSync, existsSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { VirError, VirErrorCode } from './errors';
 
@@ -118,6 +120,7 @@ export interface NativeAddon {
   listVMs(root?: string): Promise<string[]>;
   hostInfo(): { tscFreq: bigint; maxCpu: number };
   isLockHeld(path: string): boolean;
+  lockFileSync(path: string, timeoutMs: number): number;
 }
 
 let addon: NativeAddon | undefined;
@@ -231,6 +234,22 @@ export function isLockHeld(file: string): boolean {
     return a.isLockHeld(file);
   } catch (e) {
     throw toVirError(e);
+  }
+}
+
+/** Run fn while holding an exclusive flock(2) on `file`: short critical sections between processes. */
+export function withFileLock<T>(file: string, fn: () => T, timeoutMs = 2000): T {
+  const a = loadVmm();
+  let fd: number;
+  try {
+    fd = a.lockFileSync(file, timeoutMs);
+  } catch (e) {
+    throw toVirError(e);
+  }
+  try {
+    return fn();
+  } finally {
+    closeSync(fd); // closing the descriptor drops the lock
   }
 }
 
