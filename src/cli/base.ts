@@ -75,9 +75,18 @@ export abstract class BaseCommand extends Command {
    */
   static requiredOptions: readonly string[] = [];
 
+  /**
+   * virsh's ARGV option (e.g. domstats' `<domain>...`): the command's extra
+   * words are its values, as is each `--NAME VALUE` (a flag declared with
+   * `multiple`). Read them with `this.argvValues()`.
+   */
+  static argvOption?: string;
+
   /** parsed arguments and flags (set in init) */
   protected parsedArgs: Record<string, unknown> = {};
   protected parsedFlags: Record<string, unknown> = {};
+  /** the extra words of a command with an argvOption */
+  private argvWords: string[] = [];
   /** true once the command line was accepted: from then on virsh ends with an empty line */
   private accepted = false;
   private connectFailed = false;
@@ -98,7 +107,8 @@ export abstract class BaseCommand extends Command {
     this.parsedFlags = flags as Record<string, unknown>;
     const declared = Object.keys(ctor.args ?? {}).length;
     const extra = (argv as string[]).slice(declared);
-    const stray = extra.find((a) => a.startsWith('--')) ?? extra[0];
+    const stray = extra.find((a) => a.startsWith('--')) ?? (ctor.argvOption ? undefined : extra[0]);
+    if (ctor.argvOption) this.argvWords = extra;
     if (stray !== undefined) {
       if (stray.startsWith('--')) throw new UsageError(`command '${this.commandName}' doesn't support option ${stray.replace(/=.*$/, '')}`);
       throw new UsageError(`unexpected data '${stray}'`);
@@ -124,7 +134,7 @@ export abstract class BaseCommand extends Command {
       if (tok.startsWith('--')) {
         name = tok.indexOf('=') === -1 ? tok.slice(2) : tok.slice(2).replace(/=.*$/, '');
       } else if (tok.length === 2 && /^-[a-zA-Z]$/.test(tok)) name = byChar.get(tok[1]);
-      if (!name || !names.has(name)) continue;
+      if (!name || !names.has(name) || name === ctor.argvOption) continue; // an ARGV option may repeat
       seen ??= new Set<string>();
       if (seen.has(name)) throw new UsageError(`option --${name} already seen`);
       seen.add(name);
@@ -144,6 +154,13 @@ export abstract class BaseCommand extends Command {
   /** Positional-or-option value: `dominfo X` and `dominfo --domain X` alike. */
   protected option<T = string>(name: string): T | undefined {
     return (this.parsedArgs[name] ?? this.parsedFlags[name]) as T | undefined;
+  }
+
+  /** The values of the command's argvOption: each `--NAME VALUE`, then the extra words. */
+  protected argvValues(): string[] {
+    const name = (this.constructor as typeof BaseCommand).argvOption;
+    const given = name === undefined ? undefined : this.parsedFlags[name] as string[] | string | undefined;
+    return [...(given === undefined ? [] : Array.isArray(given) ? given : [given]), ...this.argvWords];
   }
 
   /** A required option (virsh's `<domain>` style), or virsh's usage error. */

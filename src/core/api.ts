@@ -8,6 +8,7 @@
  * Methods are async because real drivers do I/O (state files, the native
  * addon, spawning tools); the test driver resolves immediately.
  */
+import type { DomainStatsFlags, DomainStatsRecord, StatsGroup } from './domain-stats';
 
 /** virDomainState */
 export enum DomainState {
@@ -217,6 +218,11 @@ export interface Connection {
   lookupByUUIDString(uuid: string): Promise<Domain>;
   defineXML(xml: string): Promise<Domain>;
   createXML(xml: string, flags?: Pick<StartFlags, 'paused' | 'autodestroy'>): Promise<Domain>;
+
+  /** virConnectGetAllDomainStats: records for every domain the filters keep (see domain-stats.ts) */
+  getAllDomainStats?(groups: StatsGroup[], flags?: DomainStatsFlags): Promise<DomainStatsRecord[]>;
+  /** virDomainListGetStats: records for the given domains */
+  domainListGetStats?(domains: Domain[], groups: StatsGroup[], flags?: DomainStatsFlags): Promise<DomainStatsRecord[]>;
 
   /** virConnectDomainXMLToNative / FromNative (format 'bhyve-argv') */
   domainXMLToNative?(format: string, xml: string): Promise<string>;

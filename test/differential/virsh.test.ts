@@ -19,7 +19,7 @@ function same(ours: Result, theirs: Result, what: string): void {
 function perDomain(doms: string[]): string[] {
   const cmds = ['dominfo', 'domstate', 'domstate --reason', 'domid', 'domuuid', 'dumpxml', 'dumpxml --inactive',
     'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'vcpuinfo --pretty', 'dommemstat', 'domblklist',
-    'domblklist --details', 'domiflist', 'vncdisplay'];
+    'domblklist --details', 'domiflist', 'vncdisplay', 'domstats'];
   return doms.flatMap((d) => cmds.map((c) => `${c} ${d}`));
 }
 
@@ -39,6 +39,19 @@ const COMMON = [
   'dominfo test --foo=3', 'domstate test --reason --reason', 'vcpucount test --maximum --active', 'vcpucount test --live --config',
   'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',
 ];
+
+/** domstats over all domains: libvirt returns them in hash-table order (it changes from run to run), we in list order */
+const DOMSTATS_ALL = ['domstats', 'domstats --state', 'domstats --cpu-total --balloon', 'domstats --list-active', 'domstats --list-inactive',
+  'domstats --list-persistent', 'domstats --list-transient', 'domstats --list-running', 'domstats --list-paused',
+  'domstats --list-shutoff', 'domstats --list-other', 'domstats --list-active --list-transient', 'domstats --state --vcpu --enforce',
+  'domstats --enforce', 'domstats --perf --block --enforce', 'domstats --raw --backing --nowait', 'domstats --nosuch', 'domstats nosuch',
+  'domstats --state nosuch 1'];
+
+/** A domstats output with its records sorted (each record is a `Domain: '…'` block). */
+function sortedRecords(r: Result): Result {
+  const records = r.stdout.replace(/\n+$/, '').split(/\n(?=Domain: ')/).map((x) => x.replace(/\n+$/, '')).sort();
+  return { ...r, stdout: `${records.join('\n\n')}\n` };
+}
 
 (HAVE_VIRSH ? describe : describe.skip)('differential: bvirsh vs virsh 9.0 (test driver)', function () {
   this.timeout(120000);
@@ -98,7 +111,16 @@ const COMMON = [
       'version --daemon', 'dommemstat test --period -1', 'dommemstat test --period x', 'dommemstat test --period 99999999999', 'dumpxml test --update-cpu', 'dumpxml test --migratable', 'dumpxml test --security-info',
       'domblklist test --inactive', 'domiflist test --inactive', 'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));
     it('node XML: running, paused, shut off, transient, file= domains', () => check(nodeURI, [...COMMON,
-      ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live']));
+      ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live',
+      'domstats web1 db1 off1', 'domstats --domain web1 --domain 2', 'domstats --list-shutoff web1 off1', 'domstats --state -- off1 web1']));
+    it('domstats over all domains (records compared in any order: libvirt\'s order is random)', async () => {
+      for (const uri of ['test:///default', nodeURI]) {
+        const theirs = await pool(DOMSTATS_ALL, 3, (c) => runVirsh(uri, c, dir));
+        for (let i = 0; i < DOMSTATS_ALL.length; i++) {
+          same(sortedRecords(await runInProcess(uri, [DOMSTATS_ALL[i]], dir)), sortedRecords(theirs[i]), `${DOMSTATS_ALL[i]} on ${uri}`);
+        }
+      }
+    });
   });
 
   describe('state changes in one session (virsh \'a; b; c\')', () => {

@@ -16,6 +16,7 @@ import type {
 import { DomainState } from '../api';
 import { DEFAULT_VNC_LISTEN, type DomainDef, type InterfaceDef } from '../conf/domain';
 import { VirError, readOnlyError } from '../errors';
+import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
 import { realHost, simHost, type BhyveHost } from './host';
@@ -78,6 +79,9 @@ async function bootGuest(host: BhyveHost, name: string, autodestroy: boolean): P
     releaseClaims(host, name);
   }
 }
+
+/** the domstats groups the Domain API here can fill (see domain-stats.ts) */
+const BHYVE_STATS_GROUPS: readonly StatsGroup[] = ['state', 'cpu-total', 'balloon', 'vcpu', 'interface', 'block'];
 
 export class BhyveConnection implements Connection {
   constructor(readonly host: BhyveHost, private readonly readonly: boolean) {}
@@ -260,6 +264,14 @@ export class BhyveConnection implements Connection {
 
   async getCPUModelNames(arch: string): Promise<string[]> {
     return live.cpuModelNames(this.host, arch);
+  }
+
+  async getAllDomainStats(groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, undefined, groups, flags, BHYVE_STATS_GROUPS);
+  }
+
+  async domainListGetStats(domains: Domain[], groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, domains, groups, flags, BHYVE_STATS_GROUPS);
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import {
   type VcpuInfo, type XMLDescFlags,
 } from '../api';
 import { readOnlyError, VirError } from '../errors';
+import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
@@ -384,6 +385,9 @@ class TestDomain implements Domain {
   }
 }
 
+/** what libvirt 9's test driver reports in domstats */
+const TEST_STATS_GROUPS: readonly StatsGroup[] = ['state'];
+
 export class TestConnection implements Connection {
   private closed = false;
 
@@ -487,6 +491,14 @@ export class TestConnection implements Connection {
 
   async domainXMLFromNative(format: string, config: string): Promise<string> {
     return nativeConverter('virConnectDomainXMLFromNative').domainXMLFromNative(format, config);
+  }
+
+  async getAllDomainStats(groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, undefined, groups, flags, TEST_STATS_GROUPS);
+  }
+
+  async domainListGetStats(domains: Domain[], groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, domains, groups, flags, TEST_STATS_GROUPS);
   }
 
   async close(): Promise<void> {
