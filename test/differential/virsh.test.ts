@@ -182,6 +182,37 @@ const COMMON = [
         'vncdisplay a5', 'vncdisplay --domain a4', 'destroy a2', 'vncdisplay a2', 'start a2', 'vncdisplay a2']);
       await seq(`test://${join(dir, 'vnc-node.xml')}`, ['vncdisplay a6']);
     });
+    it('domdisplay: every display type, listen forms, wildcards, passwords, sockets, --type/--all, errors', async () => {
+      const { writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const ns = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'";
+      const dom = (name: string, devices: string, extra = ''): string =>
+        `<domain type='test'><name>${name}</name><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>${devices}</devices>${extra}</domain>`;
+      writeFileSync(join(dir, 'display-node.xml'), `<node ${ns}>${[
+        dom('d1', "<graphics type='vnc' autoport='yes' listen='0.0.0.0'/>"),
+        dom('d2', "<graphics type='vnc' port='5907' autoport='no' passwd='s&amp;cret'><listen type='address' address='192.168.1.5'/></graphics><graphics type='vnc' port='5999'/>"),
+        dom('d3', "<graphics type='spice' port='5908' tlsPort='5909' autoport='no' passwd='pw'/><graphics type='vnc' port='5902' autoport='no' listen='::'/>"),
+        dom('d4', "<graphics type='vnc' port='5903' autoport='no' listen='::1'/><graphics type='rdp' port='3389' listen='fe80::1'/>"),
+        dom('d5', "<graphics type='vnc' port='5920' autoport='no'/><graphics type='vnc' port='5921' autoport='no' listen='10.1.1.1' passwd='second'/>"),
+        dom('d6', "<graphics type='vnc' socket='/run/d6.sock' passwd='q'/><graphics type='dbus' address='unix:path=/run/d6.bus'/>"),
+        dom('d7', "<graphics type='spice' tlsPort='5930' autoport='no' listen='0'/><graphics type='dbus' address='tcp:host=1.2.3.4,port=5'/>"),
+        dom('d8', "<graphics type='vnc' port='5931' listen='0:0::0'/><graphics type='spice' port='5932' listen='::ffff:0.0.0.0' passwd='x'/>"),
+        dom('d9', "<graphics type='sdl'/><graphics type='dbus' address='unix:abstract=d9'/>"),
+        dom('d10', "<graphics type='vnc' port='5940'/>", '<test:runstate>5</test:runstate>'),
+        dom('d11', ''),
+      ].join('')}</node>`);
+      const uri = `test://${join(dir, 'display-node.xml')}`;
+      const cmds = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11'].flatMap((d) => [`domdisplay ${d}`,
+        `domdisplay ${d} --all`, `domdisplay ${d} --all --include-password`]);
+      await seq(uri, [...cmds, 'domdisplay d3 --type spice', 'domdisplay d3 spice --include-password', 'domdisplay d3 --type rdp',
+        'domdisplay d4 --type rdp', 'domdisplay d6 --type dbus', 'domdisplay d3 --type bogus', 'domdisplay --domain d2 vnc',
+        'domdisplay d11 --type vnc', 'domdisplay d1 --all --type vnc', 'domdisplay nosuch --all --type vnc',
+        'dumpxml d6', 'dumpxml d6 --security-info']);
+      await seq(uri, ['domdisplay nosuch', 'domdisplay d1'], { lookupFails: true });
+      await seq(uri, ['domdisplay d3 --type vnc extra']);
+      await seq(uri, ['domdisplay d2 --include-password', 'domdisplay d2', 'domdisplay d10 --include-password', 'dumpxml d2 --security-info'], { readonly: true });
+      await seq(uri, ['domdisplay']);
+    });
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',
       'resume test', 'define new.xml', 'create new.xml', 'autostart test', 'autostart --disable test', 'undefine test',
       'reset test', 'reboot test', 'shutdown test', 'start test', 'list --all', 'dominfo test'], { readonly: true }));
