@@ -11,9 +11,9 @@ export default class Create extends BaseCommand {
   static override requiredOptions = ['file'];
   static override flags = {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
+    console: Flags.boolean({ description: 'attach to console after creation' }),
     paused: Flags.boolean({ description: 'leave the guest paused after creation' }),
     autodestroy: Flags.boolean({ description: 'destroy the guest when this bvirsh exits (the connection closes)' }),
-    console: Flags.boolean({ description: 'attach to console after creation' }),
     'pass-fds': Flags.string({ description: 'pass file descriptors N,M,... to the guest', helpValue: '<string>' }),
     validate: Flags.boolean({ description: 'validate the XML against the schema' }),
     'reset-nvram': Flags.boolean({ description: 're-initialize NVRAM from its pristine template' }),

@@ -12,11 +12,11 @@ export default class Start extends BaseCommand {
   static override requiredOptions = ['domain'];
   static override flags = {
     ...domainFlag,
+    console: Flags.boolean({ description: 'attach to console after creation' }),
     paused: Flags.boolean({ description: 'leave the guest paused after start' }),
     autodestroy: Flags.boolean({ description: 'destroy the guest when this bvirsh exits (the connection closes)' }),
     'bypass-cache': Flags.boolean({ description: 'avoid file system cache when loading' }),
     'force-boot': Flags.boolean({ description: 'force fresh boot by discarding any managed save' }),
-    console: Flags.boolean({ description: 'attach to console after creation' }),
     'pass-fds': Flags.string({ description: 'pass file descriptors N,M,... to the guest', helpValue: '<string>' }),
     'reset-nvram': Flags.boolean({ description: 're-initialize NVRAM from its pristine template' }),
     force: Flags.boolean({ description: 'force console connection (with --console)', hidden: true }),
