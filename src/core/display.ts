@@ -148,6 +148,8 @@ function networkURI(scheme: string, first: (name: string) => string | undefined,
 /** virsh's domdisplay on a domain: its display URIs, or virsh's errors. */
 export async function domainDisplayURIs(dom: Domain, opts: { type?: string; all?: boolean; includePassword?: boolean }): Promise<DisplayURIs> {
   if (!(await dom.isActive())) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Domain is not running');
+  // virsh reads --type only now, and refuses an empty one
+  if (opts.type === '') throw new VirError('VIR_ERR_INVALID_ARG', "Failed to get option 'type': Option argument is empty");
   let xml: string;
   try {
     xml = await dom.getXMLDesc({ secure: !!opts.includePassword });

@@ -254,7 +254,7 @@ const COMMON = [
         `domdisplay ${d} --all`, `domdisplay ${d} --all --include-password`]);
       await seq(uri, [...cmds, 'domdisplay d3 --type spice', 'domdisplay d3 spice --include-password', 'domdisplay d3 --type rdp',
         'domdisplay d4 --type rdp', 'domdisplay d6 --type dbus', 'domdisplay d3 --type bogus', 'domdisplay --domain d2 vnc',
-        'domdisplay d11 --type vnc', 'domdisplay d1 --all --type vnc', 'domdisplay nosuch --all --type vnc',
+        'domdisplay d11 --type vnc', "domdisplay d1 --type ''", "domdisplay d10 --type ''", 'domdisplay d1 --all --type vnc', 'domdisplay nosuch --all --type vnc',
         'dumpxml d6', 'dumpxml d6 --security-info']);
       await seq(uri, ['domdisplay nosuch', 'domdisplay d1'], { lookupFails: true });
       await seq(uri, ['domdisplay d3 --type vnc extra']);
