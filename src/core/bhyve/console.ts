@@ -38,11 +38,13 @@ function consoleSerial(def: DomainDef): SerialDef | undefined {
 /** Check a --devname against the names of the port we attach to (see above). */
 export function checkDeviceName(def: DomainDef, devname: string): void {
   const serial = consoleSerial(def);
-  if (serial !== undefined && (devname === 'console0' || devname === `serial${def.devices.serials.indexOf(serial)}`)) return;
+  if (serial === undefined) throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: cannot find character device ${devname}`);
+  const own = `serial${def.devices.serials.indexOf(serial)}`;
+  if (devname === own || devname === 'console0') return;
   const other = /^serial(\d+)$/.exec(devname);
   if (other && Number(other[1]) < def.devices.serials.length) {
     throw new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED',
-      `argument unsupported: character device ${devname} cannot be opened: only the first serial port (${serial === undefined ? 'serial0' : `serial${def.devices.serials.indexOf(serial)}`}) has a console`);
+      `argument unsupported: character device ${devname} cannot be opened: only the first serial port (${own}) has a console`);
   }
   throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: cannot find character device ${devname}`);
 }
