@@ -139,11 +139,45 @@ export abstract class BaseCommand extends Command {
       if (seen.has(name)) throw new UsageError(`option --${name} already seen`);
       seen.add(name);
     }
-    for (const name of Object.keys(ctor.args ?? {})) {
-      if (this.parsedArgs[name] !== undefined && this.parsedFlags[name] !== undefined) {
-        throw new UsageError(`option --${name} already seen`);
+    this.assignPositionals(ctor);
+  }
+
+  /**
+   * virsh's rule for positional words: each fills the first positional option
+   * not given yet, by name or by an earlier word (`console --domain vm serial0`
+   * gives serial0 to --devname); a word with no option left is `unexpected data`,
+   * an option named after its slot was filled is `already seen`. oclif fills
+   * slots by position only, so the words are assigned again here.
+   */
+  private assignPositionals(ctor: typeof BaseCommand): void {
+    const slots = Object.keys(ctor.args ?? {});
+    if (slots.length === 0) return;
+    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { type?: string }>;
+    const { byChar } = repeatIndex(ctor);
+    const filled = new Set<string>();
+    const words: Record<string, string> = {};
+    const argv = this.argv;
+    for (let i = 0; i < argv.length; i++) {
+      const tok = argv[i];
+      if (tok === '--') break;
+      if (tok.length > 1 && tok.charCodeAt(0) === 45 /* - */) {
+        const long = tok.startsWith('--');
+        const eq = tok.indexOf('=');
+        const name = long ? tok.slice(2, eq === -1 ? undefined : eq) : byChar.get(tok[1]);
+        const inlineValue = long ? eq !== -1 : tok.length > 2;
+        if (name !== undefined && flagDefs[name]?.type === 'option' && !inlineValue) i++; // its value
+        if (name !== undefined && slots.includes(name)) {
+          if (filled.has(name)) throw new UsageError(`option --${name} already seen`);
+          filled.add(name);
+        }
+        continue;
       }
+      const slot = slots.find((s) => !filled.has(s));
+      if (slot === undefined) throw new UsageError(`unexpected data '${tok}'`);
+      filled.add(slot);
+      words[slot] = tok;
     }
+    for (const s of slots) this.parsedArgs[s] = words[s];
   }
 
   /** virsh name of this command, for messages */
@@ -170,9 +204,9 @@ export abstract class BaseCommand extends Command {
     return v;
   }
 
-  /** Options virsh refuses to combine. */
+  /** Options virsh refuses to combine (either may have been given positionally). */
   protected exclusive(a: string, b: string): void {
-    if (this.parsedFlags[a] && this.parsedFlags[b]) {
+    if (this.option(a) && this.option(b)) {
       this.accepted = true;
       throw new VirError('VIR_ERR_INVALID_ARG', `Options --${a} and --${b} are mutually exclusive`);
     }
