@@ -76,6 +76,10 @@ function bhyvesOf(dir: string, name: string): number[] {
   return ourProcesses(dir).filter((p) => p.args.startsWith(SIM_BHYVE) && p.args.endsWith(` ${name}`)).map((p) => p.pid);
 }
 
+function readIfExistsSync(file: string): string | undefined {
+  try { return readFileSync(file, 'utf8'); } catch { return undefined; }
+}
+
 /** Resolves when the child has exited (also when it already had). */
 function exited(child: ReturnType<typeof spawn>): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
@@ -430,10 +434,15 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
       await new Promise((r) => setTimeout(r, delay)); // a kill point
       child.kill('SIGKILL');
       await exited(child);
-      // the supervisor (if it got going) finishes the start on its own; then list must match reality
+      // the supervisor (if it got going) finishes the start on its own; then list must match reality.
+      // Settled: running as recorded by the supervisor, or off with no supervisor left (one the
+      // killed bvirsh spawned may still be on its way to the lock).
       const state = await until('a settled state', async () => {
         const s = await domstate(dir, 'k9');
-        return s === 'running (booted)' || s.startsWith('shut off') ? s : undefined;
+        const recorded = (JSON.parse(readIfExistsSync(join(dir, 'var/run/bvirsh/k9.json')) ?? '{}') as { state?: string }).state;
+        if (s === 'running (booted)' && recorded === 'running') return s;
+        if (s.startsWith('shut off') && !ourProcesses(dir).some((p) => p.args.startsWith(MONITOR))) return s;
+        return undefined;
       });
       const listed = (await bvirsh(dir, ['list', '--name'])).stdout.trim();
       if (state === 'running (booted)') {
