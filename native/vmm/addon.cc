@@ -7,7 +7,8 @@
 //   listVMs(root?) -> Promise<string[]>           names in /dev/vmm (sim: ROOT/dev/vmm)
 //   open(name, root?) -> Promise<VmHandle>
 //   hostInfo() -> { tscFreq: bigint, maxCpu: number }
-//   isLockHeld(path) -> boolean                    flock(2) probe, never blocks
+//   isLockHeld(path) -> boolean                    flock(2) probe (shared), never blocks
+//   lockFileSync(path, timeoutMs) -> fd            flock(2) LOCK_EX held until fd is closed
 //   VmHandle: name, statDescriptions(), statsSync(vcpu, out), stats(vcpu),
 //     activeCpus(), topology(), injectNmi(vcpu), suspend(how), rtcGet(),
 //     rtcSet(secs), readMemory(gpa, len), memoryMap(), destroy(), close()
@@ -540,8 +541,10 @@ Napi::Value IsLockHeld(const Napi::CallbackInfo& info) {
     if (errno == ENOENT) return Napi::Boolean::New(env, false);
     throw SysError(env, errno, "open", path);
   }
+  // A shared probe: only an exclusive holder (a supervisor) blocks it, so probes
+  // running at the same moment in other processes never take each other for one.
   bool held = false;
-  if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+  if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
     flock(fd, LOCK_UN);
   } else if (errno == EWOULDBLOCK) {
     held = true;

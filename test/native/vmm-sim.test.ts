@@ -508,6 +508,14 @@ describe('native vmm addon + simulated bhyve host', function () {
     await gone;
     await waitFor('lock released', () => !isLockHeld(lock));
     assert.throws(() => isLockHeld(path.join(lock, 'x')), (e: VirError) => e.errno === 20);
+    // a shared hold is another process's probe, not a supervisor: probes never see each other
+    const prober = spawn('flock', ['-s', '-o', lock, '-c', 'echo held; sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    try {
+      await new Promise<void>((resolve) => prober.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('held')) resolve(); }));
+      assert.equal(isLockHeld(lock), false);
+    } finally {
+      process.kill(-prober.pid!, 'SIGKILL');
+    }
   });
 
   it('a missing addon is a clear error at the call, not at import', () => {
