@@ -185,6 +185,35 @@ export interface Domain {
   undefine(flags?: { managedSave?: boolean }): Promise<void>;
 }
 
+/** virConnectListAllNetworks flags (groups combine with AND, flags within a group with OR) */
+export interface ListAllNetworksFlags {
+  active?: boolean;
+  inactive?: boolean;
+  persistent?: boolean;
+  transient?: boolean;
+  autostart?: boolean;
+  noAutostart?: boolean;
+}
+
+/** virNetworkPtr: a virtual network (vm-bhyve's "virtual switch"). */
+export interface Network {
+  readonly connection: Connection;
+  getName(): string;
+  getUUIDString(): Promise<string>;
+  /** the network's bridge; an error when it has none (net-info then leaves the line out) */
+  getBridgeName(): Promise<string>;
+  /** inactive: the persistent definition (what the next net-start uses) */
+  getXMLDesc(flags?: { inactive?: boolean }): Promise<string>;
+  isActive(): Promise<boolean>;
+  isPersistent(): Promise<boolean>;
+  getAutostart(): Promise<boolean>;
+  setAutostart(autostart: boolean): Promise<void>;
+  /** virNetworkCreate (net-start) */
+  create(): Promise<void>;
+  destroy(): Promise<void>;
+  undefine(): Promise<void>;
+}
+
 export interface Connection {
   /** the URI this connection was opened with, normalised (virConnectGetURI) */
   getURI(): string;
@@ -217,6 +246,13 @@ export interface Connection {
   lookupByUUIDString(uuid: string): Promise<Domain>;
   defineXML(xml: string): Promise<Domain>;
   createXML(xml: string, flags?: Pick<StartFlags, 'paused' | 'autodestroy'>): Promise<Domain>;
+
+  /** virtual networks (drivers without them leave these out: the CLI says "not supported") */
+  listAllNetworks?(flags?: ListAllNetworksFlags): Promise<Network[]>;
+  networkLookupByName?(name: string): Promise<Network>;
+  networkLookupByUUIDString?(uuid: string): Promise<Network>;
+  networkDefineXML?(xml: string): Promise<Network>;
+  networkCreateXML?(xml: string): Promise<Network>;
 
   /** virConnectDomainXMLToNative / FromNative (format 'bhyve-argv') */
   domainXMLToNative?(format: string, xml: string): Promise<string>;

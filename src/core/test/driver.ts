@@ -13,7 +13,7 @@
 import {
   DomainState,
   type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
-  type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags, type VcpuCountFlags,
+  type ListAllNetworksFlags, type Network, type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags, type VcpuCountFlags,
   type VcpuInfo, type XMLDescFlags,
 } from '../api';
 import { readOnlyError, VirError } from '../errors';
@@ -21,6 +21,9 @@ import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
 import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
+import {
+  listTestNetworks, testNetworkByName, testNetworkByUUID, testNetworkCreate, testNetworkDefine, TestNetworks,
+} from './network';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
@@ -53,10 +56,16 @@ export class TestDriverState {
   private readonly uuids = new Map<string, DomainObj>();
   private nextId = 1;
   refs = 0;
+  readonly networks: TestNetworks;
 
   constructor(node: TestNode) {
     this.info = node.info;
     this.cells = node.cells;
+    try {
+      this.networks = new TestNetworks(node.networks);
+    } catch (e) {
+      throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: (e as Error).message });
+    }
     for (const x of node.domains) {
       const def = parseTestDomain(x);
       try {
@@ -480,6 +489,13 @@ export class TestConnection implements Connection {
     this.state.startState(obj, 'booted');
     return this.dom(obj);
   }
+
+  get networks(): TestNetworks { return this.state.networks; }
+  async listAllNetworks(flags: ListAllNetworksFlags = {}): Promise<Network[]> { return listTestNetworks(this, flags); }
+  async networkLookupByName(name: string): Promise<Network> { return testNetworkByName(this, name); }
+  async networkLookupByUUIDString(uuid: string): Promise<Network> { return testNetworkByUUID(this, uuid); }
+  async networkDefineXML(xml: string): Promise<Network> { return testNetworkDefine(this, xml); }
+  async networkCreateXML(xml: string): Promise<Network> { return testNetworkCreate(this, xml); }
 
   async domainXMLToNative(format: string, xml: string): Promise<string> {
     return nativeConverter('virConnectDomainXMLToNative').domainXMLToNative(format, xml);

@@ -1,0 +1,12 @@
+/** net-destroy: destroy (stop) a network (virNetworkDestroy). */
+import { NetworkActionCommand } from '../cli/network-action';
+import type { Network } from '../core/api';
+
+export default class NetDestroy extends NetworkActionCommand {
+  static override summary = 'destroy (stop) a network';
+  static override description = 'Forcefully stop a given network.';
+  static libvirt = 'virNetworkDestroy';
+  protected readonly verb = 'destroy';
+  protected readonly done = 'destroyed';
+  protected act(net: Network): Promise<void> { return net.destroy(); }
+}
