@@ -1,11 +1,15 @@
 /** net-info: network information (virNetworkGetUUIDString, IsActive, IsPersistent, GetAutostart, GetBridgeName). */
-import { NetworkCommand } from '../cli/network-action';
+import { NetworkCommand, networkArgs, networkFlag } from '../cli/network-action';
 import { keyValue, yesNo } from '../cli/output';
 
 export default class NetInfo extends NetworkCommand {
   static override summary = 'network information';
   static override description = 'Returns basic information about the network';
   static libvirt = ['virNetworkGetUUIDString', 'virNetworkIsActive', 'virNetworkIsPersistent', 'virNetworkGetAutostart', 'virNetworkGetBridgeName'];
+  // (own statics: oclif's parser reads only a command class's own args and flags)
+  static override args = networkArgs;
+  static override requiredOptions = ['network'];
+  static override flags = networkFlag;
 
   async run(): Promise<Record<string, unknown>> {
     const net = await this.networkArg();
