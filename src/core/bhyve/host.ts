@@ -10,6 +10,7 @@
  *   ROOT/usr/local/etc/bvirsh/networks/autostart/NAME.xml  their autostart symlinks
  *   ROOT/var/run/bvirsh/networks/NAME.{xml,json}  active networks: the definition they
  *                                                 run with, their bridge
+ *   (the networks directories are made when the first network is defined or started)
  *   ROOT/var/run/bvirsh/NAME.{json,lock,req,xml}  live state, supervisor lock,
  *                                                 requests, transient definitions
  *   ROOT/var/lib/bvirsh/nvram/NAME_VARS.fd        UEFI variables
@@ -103,7 +104,7 @@ export function realHost(): BhyveHost {
     });
   }
   const l = layout('/');
-  for (const d of [l.domainsDir, l.autostartDir, l.runDir, l.nvramDir, l.logDir, l.networkAutostartDir, l.networkRunDir]) mkdirSync(d, { recursive: true });
+  for (const d of [l.domainsDir, l.autostartDir, l.runDir, l.nvramDir, l.logDir]) mkdirSync(d, { recursive: true });
   return {
     kind: 'real', root: '', uri: 'bhyve:///system', ...l,
     tools: {
@@ -149,8 +150,7 @@ export function simHost(path: string): BhyveHost {
   }
   const l = layout(root);
   try {
-    for (const d of [l.domainsDir, l.autostartDir, l.runDir, l.nvramDir, l.logDir, l.vmmDir, l.firmwareDir, join(root, 'dev/net'),
-      l.networkAutostartDir, l.networkRunDir]) {
+    for (const d of [l.domainsDir, l.autostartDir, l.runDir, l.nvramDir, l.logDir, l.vmmDir, l.firmwareDir, join(root, 'dev/net')]) {
       mkdirSync(d, { recursive: true });
     }
     const bridge0 = join(root, 'dev/net/bridge0');

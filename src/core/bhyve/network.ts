@@ -22,7 +22,7 @@
  * networkBridgeFor() is what the boot plan asks.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Connection, ListAllNetworksFlags, Network } from '../api';
@@ -209,8 +209,14 @@ function stopNetwork(host: BhyveHost, name: string, st: ActiveState): void {
   if (st.createdBridge && host.bridgeExists(st.bridge)) host.destroyBridge(st.bridge);
 }
 
+/** The networks directories exist once a network has been defined or started (not before: a host without networks keeps its tree as it was). */
+function ensureDirs(host: BhyveHost): void {
+  for (const d of [host.networksDir, host.networkAutostartDir, host.networkRunDir]) mkdirSync(d, { recursive: true });
+}
+
 /** One lock for every change to a host's networks (define/start/destroy race otherwise). */
 function locked<T>(host: BhyveHost, fn: () => T): T {
+  ensureDirs(host);
   return withFileLock(join(host.networkRunDir, '.lock'), fn, 10000);
 }
 
@@ -278,6 +284,7 @@ export class BhyveNetwork implements Network {
     this.exists();
     if (!existsSync(this.p.config)) throw invalid('cannot set autostart for transient network');
     if (!autostart) { unlinkIfExists(this.p.autostart); return; }
+    ensureDirs(this.host);
     if (!(await this.getAutostart())) symlinkSync(this.p.config, this.p.autostart);
   }
 
