@@ -52,6 +52,7 @@ ${networks.map((n, i) => `    <interface type='network'><mac address='52:54:00:0
     'clash.xml': "<network><name>clash</name><bridge name='bvirbr0'/></network>\n",
     'tr.xml': "<network><name>tr</name><uuid>aaaaaaaa-0000-0000-0000-000000000003</uuid><bridge name='vsw1'/></network>\n",
     'bad.xml': '<network><name>bad</name>\n',
+    'iso2.xml': "<network><name>iso</name><uuid>aaaaaaaa-0000-0000-0000-000000000001</uuid><ip address='10.0.7.1' prefix='24'/></network>\n",
   };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
   return dir;
@@ -172,6 +173,15 @@ describe('virtual networks on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(await bvirsh(dir, ['__rc', 'start']), ok("Network 'iso' started\nDomain 'g1' started\n\n"));
     assert.deepEqual(await bvirsh(dir, ['net-list', '--all']), ok(' Name   State      Autostart   Persistent\n' +
       '-------------------------------------------\n iso    active     yes         yes\n lan    inactive   no          yes\n\n'));
+    // a new definition while it runs: the live one stays until the next start (keeping its bridge)
+    assert.equal((await bvirsh(dir, ['net-define', join(dir, 'iso2.xml')])).code, 0);
+    assert.match((await bvirsh(dir, ['net-dumpxml', 'iso'])).stdout, /<bridge name='bvirbr0' stp='on' delay='0'\/>[^]*<ip address='10.0.5.1' prefix='24'>/);
+    assert.match((await bvirsh(dir, ['net-dumpxml', '--inactive', 'iso'])).stdout, /<bridge name='bvirbr0' stp='on' delay='0'\/>[^]*<ip address='10.0.7.1' prefix='24'>/);
+    const json = await bvirsh(dir, ['net-list', '--all', '--json']);
+    assert.deepEqual(JSON.parse(json.stdout), { networks: [
+      { name: 'iso', uuid: 'aaaaaaaa-0000-0000-0000-000000000001', active: true, autostart: true, persistent: true },
+      { name: 'lan', uuid: 'aaaaaaaa-0000-0000-0000-000000000002', active: false, autostart: false, persistent: true },
+    ] });
     assert.deepEqual(await bvirsh(dir, ['net-undefine', 'iso']), ok('Network iso has been undefined\n\n'));
     assert.deepEqual(await bvirsh(dir, ['net-info', 'iso']), ok('Name:           iso\nUUID:           aaaaaaaa-0000-0000-0000-000000000001\n' +
       'Active:         yes\nPersistent:     no\nAutostart:      no\nBridge:         bvirbr0\n\n'));
