@@ -86,8 +86,11 @@ describe('virtual networks on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(await bvirsh(dir, ['net-define', join(dir, 'iso.xml')]), ok(`Network iso defined from ${join(dir, 'iso.xml')}\n\n`));
     const xml = (await bvirsh(dir, ['net-dumpxml', 'iso'])).stdout;
     assert.match(xml, /^<network>\n {2}<name>iso<\/name>\n {2}<uuid>aaaaaaaa-0000-0000-0000-000000000001<\/uuid>\n {2}<bridge name='bvirbr0' stp='on' delay='0'\/>\n {2}<mac address='52:54:00(:[0-9a-f]{2}){3}'\/>\n {2}<ip address='10.0.5.1' prefix='24'>\n {2}<\/ip>\n<\/network>\n\n$/);
+    // the network is defined but not running: the guest may not be created or started
+    assert.deepEqual(await bvirsh(dir, ['create', join(dir, 'g1.xml')]),
+      err(`error: Failed to create domain from ${join(dir, 'g1.xml')}\nerror: Requested operation is not valid: network 'iso' is not active\n`));
+    assert.deepEqual(readdirSync(join(dir, 'var/run/bvirsh')).filter((f) => f.startsWith('g1')), []);
     assert.equal((await bvirsh(dir, ['define', join(dir, 'g1.xml')])).code, 0);
-    // the network is defined but not running: the guest may not start
     assert.deepEqual(await bvirsh(dir, ['start', 'g1']),
       err("error: Failed to start domain 'g1'\nerror: Requested operation is not valid: network 'iso' is not active\n"));
     assert.equal(existsSync(join(dir, 'dev/net/bvirbr0')), false);
