@@ -27,7 +27,7 @@ const GROUPS: Group[] = [
     'capabilities', 'cpu-models', 'domcapabilities', 'freecell', 'hostname', 'maxvcpus', 'nodecpustats', 'nodeinfo',
     'nodememstats', 'sysinfo', 'uri', 'version', 'conn-info'] },
   { title: 'Networking', keyword: 'network', commands: [
-    'net-autostart', 'net-create', 'net-define', 'net-destroy', 'net-dumpxml', 'net-info', 'net-list', 'net-name',
+    'net-autostart', 'net-create', 'net-define', 'net-destroy', 'net-dumpxml', 'net-edit', 'net-info', 'net-list', 'net-name',
     'net-start', 'net-undefine', 'net-uuid'] },
   { title: 'Storage Pool', keyword: 'pool', commands: [] },
   { title: 'Storage Volume', keyword: 'volume', commands: [] },

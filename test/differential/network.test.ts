@@ -92,10 +92,20 @@ function fixtures(dir: string): void {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** one virsh session vs one bvirsh process running the same commands */
-  const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; quiet?: boolean } = {}): Promise<void> => {
+  const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; quiet?: boolean; editor?: string } = {}): Promise<void> => {
     const flags = [...(opts.readonly ? ['-r'] : []), ...(opts.quiet ? ['-q'] : [])];
-    const r = spawnSync('virsh', [...flags, '-c', uri, cmds.join('; ')], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-    same(await runInProcess(uri, cmds, dir, opts), { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 }, cmds.join('; '));
+    // (VISUAL unset: virsh would take an empty one as the editor's name)
+    const editor: Record<string, string | undefined> = opts.editor === undefined ? {} : { EDITOR: opts.editor, VISUAL: undefined };
+    const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', ...editor };
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    const r = spawnSync('virsh', [...flags, '-c', uri, cmds.join('; ')], { cwd: dir, encoding: 'utf8', env });
+    const saved = { EDITOR: process.env.EDITOR, VISUAL: process.env.VISUAL };
+    for (const [k, v] of Object.entries(editor)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    try {
+      same(await runInProcess(uri, cmds, dir, opts), { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 }, cmds.join('; '));
+    } finally {
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    }
   };
 
   it('every command and flag on its own (test:///default and a node file)', async () => {
@@ -146,6 +156,12 @@ function fixtures(dir: string): void {
   it('node file: networks loaded active and persistent; changes', () => seq(nodeURI, ['net-list --all', 'net-destroy rt', 'net-info rt',
     'net-list --inactive', 'net-start rt', 'net-destroy lan', 'net-undefine lan', 'net-list --all', 'net-autostart Zed', 'net-list --autostart',
     'list --all']));
+
+  it('net-edit: unchanged, and an edit defined over the running network (the live XML stays)', async () => {
+    await seq('test:///default', ['net-edit default', 'net-edit nope'], { editor: 'true' });
+    writeFileSync(join(dir, 'ed.sh'), '#!/bin/sh\nsed -i "s/virbr0/virbr1/" "$1"\n', { mode: 0o755 });
+    await seq('test:///default', ['net-edit default', 'net-dumpxml default', 'net-destroy default', 'net-dumpxml default', 'net-start default', 'net-dumpxml default'], { editor: join(dir, 'ed.sh') });
+  });
 
   it('read-only connection (-r) refuses every change', () => seq('test:///default', ['net-define iso.xml', 'net-create iso.xml',
     'net-start default', 'net-destroy default', 'net-undefine default', 'net-autostart default', 'net-autostart --disable default',

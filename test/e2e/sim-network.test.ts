@@ -19,9 +19,9 @@ const dirs: string[] = [];
 
 interface Result { code: number; stdout: string; stderr: string }
 
-function bvirsh(dir: string, args: string[]): Promise<Result> {
+function bvirsh(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((res) => {
-    execFile(process.execPath, [RUN, '-c', `sim://${dir}`, ...args], { env: { ...process.env, BVIRSH_MONITOR_SETTLE_MS: '50' } },
+    execFile(process.execPath, [RUN, '-c', `sim://${dir}`, ...args], { env: { ...process.env, BVIRSH_MONITOR_SETTLE_MS: '50', ...env } },
       (err, stdout, stderr) => res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
 }
@@ -164,6 +164,25 @@ describe('virtual networks on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(await bvirsh(dir, ['net-list', '--transient', '--uuid']), ok('aaaaaaaa-0000-0000-0000-000000000003\n\n'));
     assert.deepEqual(await bvirsh(dir, ['net-destroy', 'tr']), ok('Network tr destroyed\n\n'));
     assert.equal(existsSync(join(dir, 'dev/net/vsw1')), false);
+    assert.deepEqual(tree(dir), before);
+  });
+
+  it('net-edit: an edit is defined; no change says so; a bad edit (no terminal) changes nothing', async () => {
+    const dir = host([]);
+    assert.equal((await bvirsh(dir, ['net-define', join(dir, 'iso.xml')])).code, 0);
+    const editor = (name: string, sed: string): string => {
+      const p = join(dir, name);
+      writeFileSync(p, `#!/bin/sh\nsed -i "${sed}" "$1"\n`, { mode: 0o755 });
+      return p;
+    };
+    assert.deepEqual(await bvirsh(dir, ['net-edit', 'iso'], { EDITOR: 'true', VISUAL: '' }), ok('Network iso XML configuration not changed.\n\n'));
+    assert.deepEqual(await bvirsh(dir, ['net-edit', 'iso'], { EDITOR: editor('ip.sh', 's/10.0.5.1/10.0.8.1/'), VISUAL: '' }),
+      ok('Network iso XML configuration edited.\n\n'));
+    assert.match((await bvirsh(dir, ['net-dumpxml', 'iso'])).stdout, /<ip address='10.0.8.1' prefix='24'>/);
+    const before = tree(dir);
+    const bad = await bvirsh(dir, ['net-edit', 'iso'], { EDITOR: editor('mode.sh', "s/<name>iso<\\/name>/<name>iso<\\/name><forward mode='nat'\\/>/"), VISUAL: '' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^error: Failed to edit network iso: the edited XML was not saved\nerror: unsupported configuration: network 'iso': forward mode 'nat'/);
     assert.deepEqual(tree(dir), before);
   });
 
