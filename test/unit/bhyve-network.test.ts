@@ -50,7 +50,7 @@ describe('bhyve driver networks (core API, sim host)', () => {
 
   it('a guest interface resolves to the bridge of an active network, else libvirt\'s errors', async () => {
     const host = simHost(dir);
-    assert.throws(() => networkBridgeFor(host, 'x'), /^VirError: Network not found: no network with matching name 'x'$|Network not found: no network with matching name 'x'/);
+    assert.throws(() => networkBridgeFor(host, 'x'), /Network not found: no network with matching name 'x'/);
     const net = await conn.networkDefineXML!("<network><name>x</name><bridge name='vsw0'/></network>");
     assert.throws(() => networkBridgeFor(host, 'x'), /Requested operation is not valid: network 'x' is not active/);
     await net.create();
