@@ -17,13 +17,16 @@ async function main() {
   const ids = Object.keys(manifest.commands);
   if (ids.length === 0) throw new Error('no commands found in dist/src/commands: did tsc run?');
   // Commands sorted by id so the file is stable from build to build. Each also
-  // carries its static requiredOptions (BaseCommand), which oclif does not
-  // record: help and the man page write a required option without brackets.
+  // carries its static requiredOptions and argvOption (BaseCommand), which oclif
+  // does not record: help and the man page write a required option without
+  // brackets, and an ARGV option as `[<domain>]...`.
   const commands = {};
   for (const id of ids.sort()) {
     const cls = await config.findCommand(id).load();
-    const required = Array.isArray(cls.requiredOptions) ? [...cls.requiredOptions] : [];
-    commands[id] = required.length > 0 ? { ...manifest.commands[id], requiredOptions: required } : manifest.commands[id];
+    const entry = { ...manifest.commands[id] };
+    if (Array.isArray(cls.requiredOptions) && cls.requiredOptions.length > 0) entry.requiredOptions = [...cls.requiredOptions];
+    if (typeof cls.argvOption === 'string') entry.argvOption = cls.argvOption;
+    commands[id] = entry;
   }
   fs.writeFileSync(file, JSON.stringify({ ...manifest, commands }, null, 2) + '\n');
   process.stdout.write(`oclif.manifest.json: ${ids.length} commands\n`);

@@ -75,9 +75,18 @@ export abstract class BaseCommand extends Command {
    */
   static requiredOptions: readonly string[] = [];
 
+  /**
+   * virsh's ARGV option (e.g. domstats' `<domain>...`): the command's extra
+   * words are its values, as is each `--NAME VALUE` (a flag declared with
+   * `multiple`). Read them with `this.argvValues()`.
+   */
+  static argvOption?: string;
+
   /** parsed arguments and flags (set in init) */
   protected parsedArgs: Record<string, unknown> = {};
   protected parsedFlags: Record<string, unknown> = {};
+  /** the extra words of a command with an argvOption */
+  private argvWords: string[] = [];
   /** true once the command line was accepted: from then on virsh ends with an empty line */
   private accepted = false;
   private connectFailed = false;
@@ -98,7 +107,8 @@ export abstract class BaseCommand extends Command {
     this.parsedFlags = flags as Record<string, unknown>;
     const declared = Object.keys(ctor.args ?? {}).length;
     const extra = (argv as string[]).slice(declared);
-    const stray = extra.find((a) => a.startsWith('--')) ?? extra[0];
+    const stray = extra.find((a) => a.startsWith('--')) ?? (ctor.argvOption ? undefined : extra[0]);
+    if (ctor.argvOption) this.argvWords = extra;
     if (stray !== undefined) {
       if (stray.startsWith('--')) throw new UsageError(`command '${this.commandName}' doesn't support option ${stray.replace(/=.*$/, '')}`);
       throw new UsageError(`unexpected data '${stray}'`);
@@ -124,16 +134,50 @@ export abstract class BaseCommand extends Command {
       if (tok.startsWith('--')) {
         name = tok.indexOf('=') === -1 ? tok.slice(2) : tok.slice(2).replace(/=.*$/, '');
       } else if (tok.length === 2 && /^-[a-zA-Z]$/.test(tok)) name = byChar.get(tok[1]);
-      if (!name || !names.has(name)) continue;
+      if (!name || !names.has(name) || name === ctor.argvOption) continue; // an ARGV option may repeat
       seen ??= new Set<string>();
       if (seen.has(name)) throw new UsageError(`option --${name} already seen`);
       seen.add(name);
     }
-    for (const name of Object.keys(ctor.args ?? {})) {
-      if (this.parsedArgs[name] !== undefined && this.parsedFlags[name] !== undefined) {
-        throw new UsageError(`option --${name} already seen`);
+    this.assignPositionals(ctor);
+  }
+
+  /**
+   * virsh's rule for positional words: each fills the first positional option
+   * not given yet, by name or by an earlier word (`console --domain vm serial0`
+   * gives serial0 to --devname); a word with no option left is `unexpected data`,
+   * an option named after its slot was filled is `already seen`. oclif fills
+   * slots by position only, so the words are assigned again here.
+   */
+  private assignPositionals(ctor: typeof BaseCommand): void {
+    const slots = Object.keys(ctor.args ?? {});
+    if (slots.length === 0) return;
+    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { type?: string }>;
+    const { byChar } = repeatIndex(ctor);
+    const filled = new Set<string>();
+    const words: Record<string, string> = {};
+    const argv = this.argv;
+    for (let i = 0; i < argv.length; i++) {
+      const tok = argv[i];
+      if (tok === '--') break;
+      if (tok.length > 1 && tok.charCodeAt(0) === 45 /* - */) {
+        const long = tok.startsWith('--');
+        const eq = tok.indexOf('=');
+        const name = long ? tok.slice(2, eq === -1 ? undefined : eq) : byChar.get(tok[1]);
+        const inlineValue = long ? eq !== -1 : tok.length > 2;
+        if (name !== undefined && flagDefs[name]?.type === 'option' && !inlineValue) i++; // its value
+        if (name !== undefined && slots.includes(name)) {
+          if (filled.has(name)) throw new UsageError(`option --${name} already seen`);
+          filled.add(name);
+        }
+        continue;
       }
+      const slot = slots.find((s) => !filled.has(s));
+      if (slot === undefined) throw new UsageError(`unexpected data '${tok}'`);
+      filled.add(slot);
+      words[slot] = tok;
     }
+    for (const s of slots) this.parsedArgs[s] = words[s];
   }
 
   /** virsh name of this command, for messages */
@@ -146,6 +190,13 @@ export abstract class BaseCommand extends Command {
     return (this.parsedArgs[name] ?? this.parsedFlags[name]) as T | undefined;
   }
 
+  /** The values of the command's argvOption: each `--NAME VALUE`, then the extra words. */
+  protected argvValues(): string[] {
+    const name = (this.constructor as typeof BaseCommand).argvOption;
+    const given = name === undefined ? undefined : this.parsedFlags[name] as string[] | string | undefined;
+    return [...(given === undefined ? [] : Array.isArray(given) ? given : [given]), ...this.argvWords];
+  }
+
   /** A required option (virsh's `<domain>` style), or virsh's usage error. */
   protected required(name: string): string {
     const v = this.option<string>(name);
@@ -153,9 +204,9 @@ export abstract class BaseCommand extends Command {
     return v;
   }
 
-  /** Options virsh refuses to combine. */
+  /** Options virsh refuses to combine (either may have been given positionally). */
   protected exclusive(a: string, b: string): void {
-    if (this.parsedFlags[a] && this.parsedFlags[b]) {
+    if (this.option(a) && this.option(b)) {
       this.accepted = true;
       throw new VirError('VIR_ERR_INVALID_ARG', `Options --${a} and --${b} are mutually exclusive`);
     }

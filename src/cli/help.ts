@@ -112,19 +112,38 @@ function commandFlags(c: ManifestCommand): ManifestFlag[] {
   return Object.values(c.flags).filter((f) => f.helpGroup !== 'GLOBAL' && !f.hidden);
 }
 
-/** SYNOPSIS and OPTIONS lines of a command. */
+/**
+ * SYNOPSIS and OPTIONS lines of a command, in the order its options are declared.
+ * As virsh shows them: a required positional option is `<domain>` / `[--domain] <string>`;
+ * an optional one (it may still be given as a word) is `[--devname <string>]` / `--devname <string>`.
+ */
 export function commandSynopsis(c: ManifestCommand): { synopsis: string; options: Array<[string, string]> } {
   const parts = [c.id];
   const options: Array<[string, string]> = [];
-  const argNames = new Set(Object.keys(c.args));
   const required = new Set(c.requiredOptions ?? []);
-  for (const a of Object.values(c.args)) {
-    parts.push(a.required || required.has(a.name) ? `<${a.name}>` : `[<${a.name}>]`);
-    options.push([`[--${a.name}] <string>`, a.description ?? '']);
-  }
-  for (const f of commandFlags(c)) {
-    if (argNames.has(f.name)) continue; // the positional's --NAME form, already listed
-    const value = f.type === 'option' ? ` <${f.helpValue ? f.helpValue.replace(/[<>]/g, '') : 'string'}>` : '';
+  const flags = commandFlags(c);
+  const flagNames = new Set(flags.map((f) => f.name));
+  const valueOf = (f: ManifestFlag | undefined): string => ` <${f?.helpValue ? f.helpValue.replace(/[<>]/g, '') : 'string'}>`;
+  const positional = (name: string, description: string | undefined, flag?: ManifestFlag): void => {
+    const a = c.args[name];
+    if (a.required || required.has(name)) {
+      parts.push(`<${name}>`);
+      options.push([`[--${name}] <string>`, a.description ?? description ?? '']);
+    } else {
+      parts.push(`[--${name}${valueOf(flag)}]`);
+      options.push([`--${name}${valueOf(flag)}`, a.description ?? description ?? '']);
+    }
+  };
+  // positional arguments with no --NAME flag of their own come first
+  for (const a of Object.values(c.args)) if (!flagNames.has(a.name)) positional(a.name, a.description);
+  for (const f of flags) {
+    if (c.args[f.name]) { positional(f.name, f.description, f); continue; }
+    if (f.name === c.argvOption) { // virsh's ARGV option: any number of words
+      parts.push(`[<${f.name}>]...`);
+      options.push([`<${f.name}>`, (f.summary ?? f.description ?? '').split('\n')[0]]);
+      continue;
+    }
+    const value = f.type === 'option' ? valueOf(f) : '';
     parts.push(f.required ? `--${f.name}${value}` : `[--${f.name}${value}]`);
     options.push([`--${f.name}${value}`, (f.summary ?? f.description ?? '').split('\n')[0]]);
   }

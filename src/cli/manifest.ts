@@ -49,6 +49,8 @@ export interface ManifestCommand {
   examples?: Array<string | { description: string; command: string }>;
   /** Options the command cannot run without (a command's `static requiredOptions`). */
   requiredOptions?: string[];
+  /** The command's virsh ARGV option, whose values are its extra words (a command's `static argvOption`). */
+  argvOption?: string;
   /** The libvirt API call(s) the command implements (a command's `static libvirt`). */
   libvirt?: string | string[];
   [k: string]: unknown;

@@ -1,4 +1,4 @@
-/** define: define (but don't start) a domain from an XML file (virDomainDefineXML). */
+/** define: define (but don't start) a domain from an XML file (virDomainDefineXML; --validate: virDomainDefineXMLFlags). */
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base';
 import { readXMLFile } from '../cli/xml-file';
@@ -8,6 +8,7 @@ export default class Define extends BaseCommand {
   static override args = { file: Args.string({ description: 'file containing an XML domain description' }) };
   static override flags = {
     file: Flags.string({ description: 'file containing an XML domain description', helpValue: '<file>' }),
+    validate: Flags.boolean({ description: 'validate the XML against the schema' }),
     interactive: Flags.boolean({ description: 'guided new guest: asks name, memory, vCPUs, loader, disk, ISO, bridge (bvirsh extension, TTY only)' }),
   };
 
@@ -21,7 +22,7 @@ export default class Define extends BaseCommand {
     const file = this.required('file');
     const conn = await this.conn();
     const xml = readXMLFile(file);
-    const dom = await this.attempt(`Failed to define domain from ${file}`, () => conn.defineXML(xml));
+    const dom = await this.attempt(`Failed to define domain from ${file}`, () => conn.defineXML(xml, { validate: !!this.parsedFlags.validate }));
     this.extra(`Domain '${dom.getName()}' defined from ${file}\n`);
     return { domain: dom.getName(), file };
   }

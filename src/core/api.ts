@@ -8,6 +8,7 @@
  * Methods are async because real drivers do I/O (state files, the native
  * addon, spawning tools); the test driver resolves immediately.
  */
+import type { DomainStatsFlags, DomainStatsRecord, StatsGroup } from './domain-stats';
 
 /** virDomainState */
 export enum DomainState {
@@ -129,6 +130,26 @@ export interface StartFlags {
   autodestroy?: boolean;
   bypassCache?: boolean;
   forceBoot?: boolean;
+  /** virDomainCreateWithFiles / virDomainCreateXMLWithFiles: descriptors handed to the guest (virsh --pass-fds) */
+  passFds?: number[];
+  /** VIR_DOMAIN_START_RESET_NVRAM: a fresh copy of the UEFI variable store from its template */
+  resetNvram?: boolean;
+}
+
+/** virDomainCreateXML's flags: StartFlags' that apply, and VIR_DOMAIN_START_VALIDATE */
+export type CreateXMLFlags = Pick<StartFlags, 'paused' | 'autodestroy' | 'passFds' | 'resetNvram'> & {
+  /** check the document against the schema (virsh --validate) */
+  validate?: boolean;
+};
+
+/** virDomainOpenConsole's device name and flags (virsh console --devname/--force/--safe) */
+export interface ConsoleOptions {
+  /** character device name (an alias such as serial0 / console0); default: the first console */
+  devname?: string;
+  /** VIR_DOMAIN_CONSOLE_FORCE: end an existing session and take over */
+  force?: boolean;
+  /** VIR_DOMAIN_CONSOLE_SAFE: only connect if safe console handling is supported */
+  safe?: boolean;
 }
 
 export interface Domain {
@@ -171,7 +192,7 @@ export interface Domain {
   /** Where the persistent definition lives on this host (bhyve drivers), if it has one. */
   getDefinitionPath?(): string | undefined;
   /** virDomainOpenConsole: the guest's first serial console as a byte stream (bhyve drivers). */
-  openConsole?(opts?: { force?: boolean }): Promise<{ stream: import('node:stream').Duplex; close(): void }>;
+  openConsole?(opts?: ConsoleOptions): Promise<{ stream: import('node:stream').Duplex; close(): void }>;
 
   create(flags?: StartFlags): Promise<void>;
   /** graceful: VIR_DOMAIN_DESTROY_GRACEFUL (no SIGKILL) */
@@ -244,8 +265,14 @@ export interface Connection {
   lookupByName(name: string): Promise<Domain>;
   lookupByID(id: number): Promise<Domain>;
   lookupByUUIDString(uuid: string): Promise<Domain>;
-  defineXML(xml: string): Promise<Domain>;
-  createXML(xml: string, flags?: Pick<StartFlags, 'paused' | 'autodestroy'>): Promise<Domain>;
+  /** validate: VIR_DOMAIN_DEFINE_VALIDATE (virDomainDefineXMLFlags) */
+  defineXML(xml: string, flags?: { validate?: boolean }): Promise<Domain>;
+  createXML(xml: string, flags?: CreateXMLFlags): Promise<Domain>;
+
+  /** virConnectGetAllDomainStats: records for every domain the filters keep (see domain-stats.ts) */
+  getAllDomainStats?(groups: StatsGroup[], flags?: DomainStatsFlags): Promise<DomainStatsRecord[]>;
+  /** virDomainListGetStats: records for the given domains */
+  domainListGetStats?(domains: Domain[], groups: StatsGroup[], flags?: DomainStatsFlags): Promise<DomainStatsRecord[]>;
 
   /** virtual networks (drivers without them leave these out: the CLI says "not supported") */
   listAllNetworks?(flags?: ListAllNetworksFlags): Promise<Network[]>;

@@ -20,6 +20,7 @@ export type VirErrorCode =
   | 'VIR_ERR_DOM_EXIST'
   | 'VIR_ERR_XML_ERROR'
   | 'VIR_ERR_XML_DETAIL'
+  | 'VIR_ERR_XML_INVALID_SCHEMA'
   | 'VIR_ERR_CONFIG_UNSUPPORTED'
   | 'VIR_ERR_SYSTEM_ERROR'
   | 'VIR_ERR_ARGUMENT_UNSUPPORTED'
@@ -55,4 +56,9 @@ export function isVirError(e: unknown): e is VirError {
  *  readOnlyError('virDomainDestroy'). */
 export function readOnlyError(apiName: string): VirError {
   return new VirError('VIR_ERR_OPERATION_DENIED', `operation forbidden: read only access prevents ${apiName}`);
+}
+
+/** virDomainGetXMLDesc with VIR_DOMAIN_XML_SECURE on a `-r` connection (libvirt refuses it in its API layer). */
+export function secureReadOnlyError(): VirError {
+  return new VirError('VIR_ERR_OPERATION_DENIED', 'operation forbidden: virDomainGetXMLDesc with secure flag');
 }

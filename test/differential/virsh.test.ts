@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
-import { makeNodeDir, maskClock, ROOT, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
+import { BIN, makeNodeDir, maskClock, ROOT, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
 
 const HAVE_VIRSH = virshAvailable();
 
@@ -19,7 +19,7 @@ function same(ours: Result, theirs: Result, what: string): void {
 function perDomain(doms: string[]): string[] {
   const cmds = ['dominfo', 'domstate', 'domstate --reason', 'domid', 'domuuid', 'dumpxml', 'dumpxml --inactive',
     'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'vcpuinfo --pretty', 'dommemstat', 'domblklist',
-    'domblklist --details', 'domiflist', 'vncdisplay'];
+    'domblklist --details', 'domiflist', 'vncdisplay', 'domstats'];
   return doms.flatMap((d) => cmds.map((c) => `${c} ${d}`));
 }
 
@@ -39,6 +39,19 @@ const COMMON = [
   'dominfo test --foo=3', 'domstate test --reason --reason', 'vcpucount test --maximum --active', 'vcpucount test --live --config',
   'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',
 ];
+
+/** domstats over all domains: libvirt returns them in hash-table order (it changes from run to run), we in list order */
+const DOMSTATS_ALL = ['domstats', 'domstats --state', 'domstats --cpu-total --balloon', 'domstats --list-active', 'domstats --list-inactive',
+  'domstats --list-persistent', 'domstats --list-transient', 'domstats --list-running', 'domstats --list-paused',
+  'domstats --list-shutoff', 'domstats --list-other', 'domstats --list-active --list-transient', 'domstats --state --vcpu --enforce',
+  'domstats --enforce', 'domstats --perf --block --enforce', 'domstats --raw --backing --nowait', 'domstats --nosuch', 'domstats nosuch',
+  'domstats --state nosuch 1'];
+
+/** A domstats output with its records sorted (each record is a `Domain: '…'` block). */
+function sortedRecords(r: Result): Result {
+  const records = r.stdout.replace(/\n+$/, '').split(/\n(?=Domain: ')/).map((x) => x.replace(/\n+$/, '')).sort();
+  return { ...r, stdout: `${records.join('\n\n')}\n` };
+}
 
 (HAVE_VIRSH ? describe : describe.skip)('differential: bvirsh vs virsh 9.0 (test driver)', function () {
   this.timeout(120000);
@@ -98,7 +111,16 @@ const COMMON = [
       'version --daemon', 'dommemstat test --period -1', 'dommemstat test --period x', 'dommemstat test --period 99999999999', 'dumpxml test --update-cpu', 'dumpxml test --migratable', 'dumpxml test --security-info',
       'domblklist test --inactive', 'domiflist test --inactive', 'vcpucount test --guest', 'vcpucount test --active', 'vcpucount test --maximum --live', 'vcpuinfo 1', 'dumpxml 1 --inactive']));
     it('node XML: running, paused, shut off, transient, file= domains', () => check(nodeURI, [...COMMON,
-      ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live']));
+      ...perDomain(['web1', 'db1', 'off1', 'tr1', 'ext1']), 'domname 3', 'dominfo 2', 'vcpucount off1 --live',
+      'domstats web1 db1 off1', 'domstats --domain web1 --domain 2', 'domstats --list-shutoff web1 off1', 'domstats --state -- off1 web1']));
+    it('domstats over all domains (records compared in any order: libvirt\'s order is random)', async () => {
+      for (const uri of ['test:///default', nodeURI]) {
+        const theirs = await pool(DOMSTATS_ALL, 3, (c) => runVirsh(uri, c, dir));
+        for (let i = 0; i < DOMSTATS_ALL.length; i++) {
+          same(sortedRecords(await runInProcess(uri, [DOMSTATS_ALL[i]], dir)), sortedRecords(theirs[i]), `${DOMSTATS_ALL[i]} on ${uri}`);
+        }
+      }
+    });
   });
 
   describe('state changes in one session (virsh \'a; b; c\')', () => {
@@ -132,6 +154,52 @@ const COMMON = [
       'start test --bypass-cache', 'start test --force-boot', 'destroy test --graceful', 'start test', 'shutdown test --mode bogus',
       'reboot test --mode acpi,agent', 'reboot test --mode signal', 'shutdown test --mode agent', 'shutdown test --mode acpi,paravirt',
       'domstate test --reason', 'list --all'], { lookupFails: true }));
+    it('start/create --pass-fds, --reset-nvram, create/define --validate as the test driver takes or refuses them', () => seq('test:///default', [
+      'destroy test', 'start test --pass-fds 3,4', 'list --all', 'destroy test', 'start test --pass-fds x', 'start test --pass-fds 3,,4',
+      "start test --pass-fds ' 3'", "start test --pass-fds '3 '", 'start test --pass-fds +3,-1', 'start test --pass-fds 0x3',
+      'start test --pass-fds 4294967299', "start test --pass-fds ''", 'destroy test', 'start test --reset-nvram',
+      'start test --pass-fds 3 --paused', 'start test --pass-fds 3 --force-boot', 'start test --pass-fds 5', 'destroy test',
+      'create new.xml --pass-fds 3', 'destroy new1', 'create new.xml --pass-fds x', 'create new.xml --reset-nvram',
+      'create new.xml --validate', 'dumpxml new1', 'destroy new1', 'create new.xml --validate --paused', 'create new.xml --pass-fds 3 --paused',
+      'define new.xml --validate', 'list --all', 'create missing.xml --pass-fds x', 'create new.xml --pass-fds 3 --validate', 'list --all'],
+    { lookupFails: true }));
+    it('--pass-fds and --validate on a read-only connection', () => seq(nodeURI, ['start off1 --pass-fds 3', 'start off1',
+      'create new.xml --pass-fds 3', 'create new.xml --validate', 'define new.xml --validate', 'define new.xml', 'list --all'], { readonly: true }));
+    it('console without a terminal: words, --devname and --safe, then the TTY check; start --console', async () => {
+      // separate processes with stdin closed: the in-process runner would inherit mocha's terminal
+      for (const line of ['console test', 'console test serial0', 'console test --devname serial0', 'console --devname a test',
+        'console --domain test serial0', 'console test --safe', 'console test --force --safe', 'destroy test; console test',
+        'destroy test; start test --console; console test', 'domdisplay --domain test vnc', 'vncdisplay --domain=test']) {
+        const { spawnSync } = await import('node:child_process');
+        const r = spawnSync(process.execPath, [BIN, '-c', 'test:///default', line], {
+          cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LIBVIRT_DEFAULT_URI: '' },
+        });
+        same({ stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 }, await runVirsh('test:///default', line, dir), line);
+      }
+    });
+    it('console on a terminal: "Connected to domain", then the driver\'s refusal (test:/// has no consoles)', async function () {
+      const { spawnSync } = await import('node:child_process');
+      if (spawnSync('script', ['--version']).status !== 0) this.skip(); // util-linux script(1) provides the TTY
+      const onTty = (cmd: string): string => {
+        const r = spawnSync('script', ['-qec', `${cmd} </dev/tty`, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LIBVIRT_DEFAULT_URI: '' } });
+        // virsh alone adds polkit's complaint on this machine: not part of the command's output
+        return r.stdout.replace(/\r/g, '').split('\n').filter((l) => !/^Authorization not available/.test(l)).join('\n');
+      };
+      for (const line of ['console test', 'console test --devname serial0 --safe', 'console test serial0 --force', 'destroy test; start test --console']) {
+        const theirs = onTty(`virsh -c test:///default '${line}'`);
+        assert.match(theirs, /Connected to domain 'test'/, 'virsh reached the console call');
+        assert.equal(onTty(`${process.execPath} ${BIN} -c test:///default '${line}'`), theirs, line);
+      }
+    });
+    it('domdisplay and vncdisplay: positional words after --domain', () => seq('test:///default', [
+      'domdisplay --domain test vnc', 'domdisplay test --type vnc', 'vncdisplay --domain=test']));
+    it('positional words fill the first option not yet given (console, domdisplay, domxml-to-native, dominfo)', async () => {
+      for (const cmd of ['console test serial0 extra', 'console test --devname a b', 'console serial0 --domain test',
+        'domdisplay test --type vnc extra', 'vncdisplay --domain test extra', 'dominfo test --domain test', 'dominfo --domain=test x',
+        'domxml-to-native --format bhyve-argv missing.xml', 'domxml-to-native bhyve-argv --xml missing.xml extra']) {
+        same(await runInProcess('test:///default', [cmd], dir), await runVirsh('test:///default', cmd, dir), cmd);
+      }
+    });
     it('refusals and wrong states change nothing', () => seq('test:///default', ['start test', 'resume test',
       'define clash.xml', 'define bad.xml', 'suspend test', 'suspend test', 'destroy test', 'destroy test', 'suspend test',
       'shutdown test', 'reboot test', 'reset test', 'dommemstat test', 'vcpuinfo test', 'vcpucount test', 'domid test',
@@ -181,6 +249,39 @@ const COMMON = [
       await seq(`test://${join(dir, 'vnc-node.xml')}`, ['vncdisplay a1', 'vncdisplay a2', 'vncdisplay a3', 'vncdisplay a4',
         'vncdisplay a5', 'vncdisplay --domain a4', 'destroy a2', 'vncdisplay a2', 'start a2', 'vncdisplay a2']);
       await seq(`test://${join(dir, 'vnc-node.xml')}`, ['vncdisplay a6']);
+    });
+    it('domdisplay: every display type, listen forms, wildcards, passwords, sockets, --type/--all, errors', async () => {
+      const { writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const ns = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'";
+      let n = 0;
+      const dom = (name: string, devices: string, extra = ''): string => `<domain type='test'><name>${name}</name>` +
+        `<uuid>d15b1a70-0000-0000-0000-${String(++n).padStart(12, '0')}</uuid><memory>65536</memory><vcpu>1</vcpu>` +
+        `<os><type>hvm</type></os><devices>${devices}</devices>${extra}</domain>`;
+      writeFileSync(join(dir, 'display-node.xml'), `<node ${ns}>${[
+        dom('d1', "<graphics type='vnc' autoport='yes' listen='0.0.0.0'/>"),
+        dom('d2', "<graphics type='vnc' port='5907' autoport='no' passwd='s&amp;cret'><listen type='address' address='192.168.1.5'/></graphics><graphics type='vnc' port='5999'/>"),
+        dom('d3', "<graphics type='spice' port='5908' tlsPort='5909' autoport='no' passwd='pw'/><graphics type='vnc' port='5902' autoport='no' listen='::'/>"),
+        dom('d4', "<graphics type='vnc' port='5903' autoport='no' listen='::1'/><graphics type='rdp' port='3389' listen='fe80::1'/>"),
+        dom('d5', "<graphics type='vnc' port='5920' autoport='no'/><graphics type='vnc' port='5921' autoport='no' listen='10.1.1.1' passwd='second'/>"),
+        dom('d6', "<graphics type='vnc' socket='/run/d6.sock' passwd='q'/><graphics type='dbus' address='unix:path=/run/d6.bus'/>"),
+        dom('d7', "<graphics type='spice' tlsPort='5930' autoport='no' listen='0'/><graphics type='dbus' address='tcp:host=1.2.3.4,port=5'/>"),
+        dom('d8', "<graphics type='vnc' port='5931' listen='0:0::0'/><graphics type='spice' port='5932' listen='::ffff:0.0.0.0' passwd='x'/>"),
+        dom('d9', "<graphics type='sdl'/><graphics type='dbus' address='unix:abstract=d9'/>"),
+        dom('d10', "<graphics type='vnc' port='5940'/>", '<test:runstate>5</test:runstate>'),
+        dom('d11', ''),
+      ].join('')}</node>`);
+      const uri = `test://${join(dir, 'display-node.xml')}`;
+      const cmds = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11'].flatMap((d) => [`domdisplay ${d}`,
+        `domdisplay ${d} --all`, `domdisplay ${d} --all --include-password`]);
+      await seq(uri, [...cmds, 'domdisplay d3 --type spice', 'domdisplay d3 spice --include-password', 'domdisplay d3 --type rdp',
+        'domdisplay d4 --type rdp', 'domdisplay d6 --type dbus', 'domdisplay d3 --type bogus', 'domdisplay --domain d2 vnc',
+        'domdisplay d11 --type vnc', "domdisplay d1 --type ''", "domdisplay d10 --type ''", 'domdisplay d1 --all --type vnc', 'domdisplay nosuch --all --type vnc',
+        'dumpxml d6', 'dumpxml d6 --security-info']);
+      await seq(uri, ['domdisplay nosuch', 'domdisplay d1'], { lookupFails: true });
+      await seq(uri, ['domdisplay d3 --type vnc extra']);
+      await seq(uri, ['domdisplay d2 --include-password', 'domdisplay d2', 'domdisplay d10 --include-password', 'dumpxml d2 --security-info'], { readonly: true });
+      await seq(uri, ['domdisplay']);
     });
     it('read-only connection (-r) refuses every change', () => seq('test:///default', ['destroy test', 'suspend test',
       'resume test', 'define new.xml', 'create new.xml', 'autostart test', 'autostart --disable test', 'undefine test',

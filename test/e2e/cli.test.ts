@@ -83,6 +83,16 @@ describe('command line', () => {
     }
   });
 
+  it('help shows optional positional options as virsh does ([--devname <string>]), in virsh\'s order: synopsis and option names', function () {
+    if (!hasVirsh) this.skip(); // .ci/run installs virsh
+    // the synopsis line, and each option's name column (descriptions may say what bvirsh does)
+    const shape = (text: string): string[] => [/\n {2}SYNOPSIS\n {4}(.*)\n/.exec(text)?.[1] ?? '',
+      ...text.slice(text.indexOf('  OPTIONS')).split('\n').filter((l) => l.startsWith('    ')).map((l) => l.trim().split(/ {2,}/)[0])];
+    for (const cmd of ['console', 'domdisplay', 'domxml-to-native', 'domcapabilities', 'start', 'create', 'vncdisplay', 'domstats']) {
+      assert.deepEqual(shape(bvirsh(['help', cmd]).stdout), shape(virsh(['-c', 'test:///default', 'help', cmd]).stdout), cmd);
+    }
+  });
+
   it('CMD --help and help CMD print the same help', () => {
     const a = bvirsh(['dominfo', '--help']);
     const b = bvirsh(['help', 'dominfo']);

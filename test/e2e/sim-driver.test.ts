@@ -76,6 +76,10 @@ function bhyvesOf(dir: string, name: string): number[] {
   return ourProcesses(dir).filter((p) => p.args.startsWith(SIM_BHYVE) && p.args.endsWith(` ${name}`)).map((p) => p.pid);
 }
 
+function readIfExistsSync(file: string): string | undefined {
+  try { return readFileSync(file, 'utf8'); } catch { return undefined; }
+}
+
 /** Resolves when the child has exited (also when it already had). */
 function exited(child: ReturnType<typeof spawn>): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
@@ -249,6 +253,45 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.equal((await bvirsh(dir, ['domiflist', 'nics'])).stdout.split('\n')[3].trim().split(/\s+/)[0], '-');
   });
 
+  it('domstats: state, cpu, balloon, vcpu, tap and disk records for running and stopped guests; filters; --enforce', async () => {
+    const nics = "\n    <interface type='user'><model type='virtio'/></interface>" +
+      "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>";
+    const { dir, xml, disk } = fixture('st1', '', '', nics);
+    writeFileSync(disk, Buffer.alloc(64 * 1024, 1)); // 64 KiB written: allocation is real blocks
+    spawnSync('truncate', ['-s', '2M', disk]);
+    await define(dir, xml);
+    writeFileSync(join(dir, 'st2.xml'), domainXML('st2', disk).replace('<vcpu>1</vcpu>', '<vcpu current=\'1\'>2</vcpu>'));
+    await define(dir, join(dir, 'st2.xml'));
+    await start(dir, 'st1');
+    const r = await bvirsh(dir, ['domstats', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const recs = JSON.parse(r.stdout) as Array<{ domain: string; stats: Record<string, number | string> }>;
+    assert.deepEqual(recs.map((x) => x.domain), ['st1', 'st2']);
+    const [on, off] = recs.map((x) => x.stats);
+    assert.equal(on['state.state'], 1);
+    assert.equal(on['state.reason'], 1, 'booted');
+    assert.ok(Number(on['cpu.time']) > 0 && Number(on['vcpu.0.time']) > 0, 'the guest has run');
+    assert.equal(on['balloon.current'], 131072);
+    assert.ok(Number(on['balloon.rss']) > 0 && Number(on['balloon.rss']) <= 131072);
+    assert.deepEqual([on['vcpu.current'], on['vcpu.maximum'], on['vcpu.0.state']], [1, 1, 1]);
+    assert.deepEqual([on['net.count'], on['net.0.name']], [1, 'tap0'], 'the tap, not the user-mode NIC');
+    assert.deepEqual([on['block.count'], on['block.0.name'], on['block.0.path'], on['block.0.capacity']], [1, 'vda', disk, 2 * 1024 * 1024]);
+    assert.ok(Number(on['block.0.allocation']) >= 64 * 1024 && Number(on['block.0.allocation']) < 2 * 1024 * 1024, 'sparse beyond what was written');
+    // a stopped guest: definition values only
+    assert.deepEqual(Object.keys(off), ['state.state', 'state.reason', 'balloon.current', 'balloon.maximum', 'vcpu.current', 'vcpu.maximum',
+      'net.count', 'block.count', 'block.0.name', 'block.0.path', 'block.0.allocation', 'block.0.capacity', 'block.0.physical']);
+    assert.deepEqual([off['state.state'], off['vcpu.current'], off['vcpu.maximum'], off['net.count']], [5, 1, 2, 0]);
+    // text as virsh prints it, filters, explicit lists, refusals
+    assert.deepEqual(await bvirsh(dir, ['domstats', '--state', '--list-shutoff']), { code: 0, stdout: "Domain: 'st2'\n  state.state=5\n  state.reason=0\n\n", stderr: '' });
+    assert.deepEqual(await bvirsh(dir, ['domstats', '--vcpu', 'st2', 'st2']), {
+      code: 0, stdout: "Domain: 'st2'\n  vcpu.current=1\n  vcpu.maximum=2\n\nDomain: 'st2'\n  vcpu.current=1\n  vcpu.maximum=2\n\n", stderr: '' });
+    assert.deepEqual(await bvirsh(dir, ['domstats', '--perf', '--iothread', '--enforce']), {
+      code: 1, stdout: '\n', stderr: 'error: argument unsupported: Stats types bits 0xc0 are not supported by this daemon\n' });
+    assert.deepEqual(await bvirsh(dir, ['domstats', '--perf', 'st1']), { code: 0, stdout: "Domain: 'st1'\n\n", stderr: '' });
+    assert.deepEqual(await bvirsh(dir, ['domstats', 'st1', 'nosuch']), { code: 1, stdout: '\n', stderr: "error: failed to get domain 'nosuch'\n" });
+    assert.equal((await bvirsh(dir, ['destroy', 'st1'])).code, 0);
+  });
+
   it('start/create --autodestroy: the guest ends with the bvirsh that started it, even one killed with SIGKILL', async () => {
     const { dir, xml, disk } = fixture('ad');
     await define(dir, xml);
@@ -391,10 +434,15 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
       await new Promise((r) => setTimeout(r, delay)); // a kill point
       child.kill('SIGKILL');
       await exited(child);
-      // the supervisor (if it got going) finishes the start on its own; then list must match reality
+      // the supervisor (if it got going) finishes the start on its own; then list must match reality.
+      // Settled: running as recorded by the supervisor, or off with no supervisor left (one the
+      // killed bvirsh spawned may still be on its way to the lock).
       const state = await until('a settled state', async () => {
         const s = await domstate(dir, 'k9');
-        return s === 'running (booted)' || s.startsWith('shut off') ? s : undefined;
+        const recorded = (JSON.parse(readIfExistsSync(join(dir, 'var/run/bvirsh/k9.json')) ?? '{}') as { state?: string }).state;
+        if (s === 'running (booted)' && recorded === 'running') return s;
+        if (s.startsWith('shut off') && !ourProcesses(dir).some((p) => p.args.startsWith(MONITOR))) return s;
+        return undefined;
       });
       const listed = (await bvirsh(dir, ['list', '--name'])).stdout.trim();
       if (state === 'running (booted)') {

@@ -6,7 +6,7 @@
  * (8 concurrent starts → one bhyve), crash back-off, orphaned bhyve control.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,26 @@ describe('bvirsh-monitor (stand-in tools)', function () {
     assert.deepEqual([off.active, off.state, off.reason], [false, DomainState.Shutoff, 'destroyed']);
     assert.equal(existsSync(join(host.vmmDir, 'g')), false);
     assert.equal(alive(pid), false);
+  });
+
+  it('a held lock over the last run\'s final state is a start in progress; over its own final state, a supervisor ending', async function () {
+    if (spawnSync('flock', ['--version']).status !== 0) this.skip(); // util-linux flock(1) plays the supervisor's lock
+    const lockFile = join(host.runDir, 'g.lock');
+    const stopped = { name: 'g', state: 'shutoff', reason: 'destroyed', monitor_pid: 0, bhyve_pid: -1, bhyve_start: '' };
+    const holder = spawn('flock', ['-x', '-o', lockFile, '-c', 'echo locked; sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    try {
+      await new Promise<void>((resolve) => holder.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('locked')) resolve(); }));
+      // the previous supervisor (pid gone) wrote 'shutoff'; a new one holds the lock and has not written yet
+      writeFileSync(join(host.runDir, 'g.json'), JSON.stringify({ ...stopped, monitor_pid: 2 ** 22 + 1 }) + '\n');
+      const starting = liveness(host, 'g');
+      assert.deepEqual([starting.active, starting.state, starting.reason], [true, DomainState.Running, 'booted']);
+      // the holder itself wrote 'shutoff' (its pid is alive): it is ending, the guest is off
+      writeFileSync(join(host.runDir, 'g.json'), JSON.stringify({ ...stopped, monitor_pid: holder.pid }) + '\n');
+      const ending = liveness(host, 'g');
+      assert.deepEqual([ending.state, ending.reason], [DomainState.Shutoff, 'destroyed']);
+    } finally {
+      process.kill(-holder.pid!, 'SIGKILL');
+    }
   });
 
   it('8 simultaneous starts give exactly one bhyve; the others are told it is already running', async () => {

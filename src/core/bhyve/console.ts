@@ -6,13 +6,20 @@
  * One session at a time: RUNDIR/NAME.console holds the attached client's pid
  * (created exclusively); --force ends that session (SIGTERM), waits for it to let
  * go, and takes over.
+ *
+ * Device names (virsh console --devname): libvirt's bhyve driver ignores the name
+ * and always opens the first serial port; we attach to that same port and accept
+ * the names libvirt gives it (`serial<N>`, its index among the <serial>s, and
+ * `console0`, the console that mirrors it); any other name is refused with the
+ * error libvirt's drivers that do look names up give, rather than silently
+ * attaching to a device the user did not ask for.
  */
 import { closeSync, constants, linkSync, openSync, writeSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import * as tty from 'node:tty';
-import type { DomainDef } from '../conf/domain';
+import type { DomainDef, SerialDef } from '../conf/domain';
 import { VirError } from '../errors';
 import type { BhyveHost } from './host';
 import { pidAlive, readIfExists, unlinkIfExists } from './state';
@@ -23,10 +30,28 @@ export interface ConsoleSession {
   close(): void;
 }
 
+/** The serial port a console session attaches to: com1, else the first one. */
+function consoleSerial(def: DomainDef): SerialDef | undefined {
+  return def.devices.serials.find((s) => (s.targetPort ?? 0) === 0) ?? def.devices.serials[0];
+}
+
+/** Check a --devname against the names of the port we attach to (see above). */
+export function checkDeviceName(def: DomainDef, devname: string): void {
+  const serial = consoleSerial(def);
+  if (serial === undefined) throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: cannot find character device ${devname}`);
+  const own = `serial${def.devices.serials.indexOf(serial)}`;
+  if (devname === own || devname === 'console0') return;
+  const other = /^serial(\d+)$/.exec(devname);
+  if (other && Number(other[1]) < def.devices.serials.length) {
+    throw new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED',
+      `argument unsupported: character device ${devname} cannot be opened: only the first serial port (${own}) has a console`);
+  }
+  throw new VirError('VIR_ERR_INTERNAL_ERROR', `internal error: cannot find character device ${devname}`);
+}
+
 /** The user's side of the guest's com1, or undefined when it has none we can attach to. */
 export function consolePath(host: BhyveHost, def: DomainDef): string | undefined {
-  const serial = def.devices.serials.find((s) => (s.targetPort ?? 0) === 0) ?? def.devices.serials[0];
-  const src = serial?.source;
+  const src = consoleSerial(def)?.source;
   if (!src || src.type !== 'nmdm' || !src.master) return undefined;
   const other = src.slave ?? src.master.replace(/A$/, 'B');
   if (host.kind === 'real') return other;
@@ -76,7 +101,8 @@ async function waitForRelease(pidFile: string, holder: number): Promise<void> {
   }
 }
 
-export async function openConsole(host: BhyveHost, name: string, def: DomainDef, opts: { force?: boolean } = {}): Promise<ConsoleSession> {
+export async function openConsole(host: BhyveHost, name: string, def: DomainDef, opts: { force?: boolean; devname?: string } = {}): Promise<ConsoleSession> {
+  if (opts.devname !== undefined) checkDeviceName(def, opts.devname);
   const path = consolePath(host, def);
   if (!path) throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: cannot find character device <null>');
   const pidFile = await claim(host, name, !!opts.force);

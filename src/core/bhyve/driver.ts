@@ -12,14 +12,17 @@ import { join } from 'node:path';
 import type {
   Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, ListAllNetworksFlags, MemoryStats, Network, NodeInfo,
   OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
+  ConsoleOptions, CreateXMLFlags,
 } from '../api';
 import { DomainState } from '../api';
 import { DEFAULT_VNC_LISTEN, type DomainDef, type InterfaceDef } from '../conf/domain';
-import { VirError, readOnlyError } from '../errors';
+import { VirError, readOnlyError, secureReadOnlyError } from '../errors';
+import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
 import { realHost, simHost, type BhyveHost } from './host';
-import { buildBootPlan, currentDefinitionPath, planTokens, preflight, tapBackedInterfaces } from './plan';
+import { buildBootPlan, currentDefinitionPath, planTokens, preflight, resetNvram, tapBackedInterfaces } from './plan';
+import { validateDomainModel } from '../conf/validate';
 import {
   alreadyRunning, awaitState, destroyGuest, liveness, notRunning, sendRequest, startGuest, type Liveness,
 } from './process';
@@ -48,6 +51,16 @@ export async function openBhyveConnection(uri: ParsedURI, opts: OpenOptions): Pr
 function checkModes(modes: ShutdownMode[] | undefined, api: string): void {
   const other = (modes ?? []).filter((m) => m !== 'acpi');
   if (other.length) throw new VirError('VIR_ERR_ARGUMENT_UNSUPPORTED', `argument unsupported: ${api}: bhyve supports only --mode acpi, not ${other.join(',')}`);
+}
+
+/**
+ * --pass-fds: libvirt's bhyve driver has no virDomainCreateWithFiles (bhyve has no
+ * way to take descriptors for its guest), so libvirt answers "not supported" after
+ * its read-only check; so do we.
+ */
+function filesUnsupported(conn: { checkWritable(api: string): void }, api: string): VirError {
+  conn.checkWritable(api);
+  return new VirError('VIR_ERR_NO_SUPPORT', `this function is not supported by the connection driver: ${api}`);
 }
 
 function noDomain(name: string): VirError {
@@ -79,6 +92,9 @@ async function bootGuest(host: BhyveHost, name: string, autodestroy: boolean): P
     releaseClaims(host, name);
   }
 }
+
+/** the domstats groups the Domain API here can fill (see domain-stats.ts) */
+const BHYVE_STATS_GROUPS: readonly StatsGroup[] = ['state', 'cpu-total', 'balloon', 'vcpu', 'interface', 'block'];
 
 export class BhyveConnection implements Connection {
   private readonly networks: BhyveNetworks;
@@ -210,8 +226,9 @@ export class BhyveConnection implements Connection {
     return applyBhyveDefaults(def);
   }
 
-  async defineXML(xml: string): Promise<Domain> {
+  async defineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Domain> {
     this.denyIfReadOnly('virDomainDefineXMLFlags');
+    if (flags.validate) validateDomainModel(xml);
     const def = this.prepare(xml);
     removeDeadTempFiles(this.host.domainsDir);
     atomicWriteFile(join(this.host.domainsDir, `${def.name}.xml`), formatDomainXML(def, { inactive: true }));
@@ -220,8 +237,10 @@ export class BhyveConnection implements Connection {
     return new BhyveDomain(this, def.name);
   }
 
-  async createXML(xml: string, flags: { paused?: boolean; autodestroy?: boolean } = {}): Promise<Domain> {
+  async createXML(xml: string, flags: CreateXMLFlags = {}): Promise<Domain> {
+    if (flags.passFds?.length) throw filesUnsupported(this, 'virDomainCreateXMLWithFiles');
     this.denyIfReadOnly('virDomainCreateXML');
+    if (flags.validate) validateDomainModel(xml);
     const def = this.prepare(xml);
     const d = new BhyveDomain(this, def.name);
     if (existsSync(join(this.host.domainsDir, `${def.name}.xml`)) || d.liveness().active) {
@@ -229,6 +248,7 @@ export class BhyveConnection implements Connection {
       throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: domain '${def.name}' already exists with uuid ${uuid}`);
     }
     preflight(this.host, def);
+    if (flags.resetNvram) resetNvram(this.host, def);
     unlinkIfExists(join(this.host.runDir, `${def.name}.json`)); // an old run's state is not this guest's
     const path = join(this.host.runDir, `${def.name}.xml`);
     atomicWriteFile(path, formatDomainXML(def, { inactive: true }));
@@ -270,6 +290,14 @@ export class BhyveConnection implements Connection {
 
   async getCPUModelNames(arch: string): Promise<string[]> {
     return live.cpuModelNames(this.host, arch);
+  }
+
+  async getAllDomainStats(groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, undefined, groups, flags, BHYVE_STATS_GROUPS);
+  }
+
+  async domainListGetStats(domains: Domain[], groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, domains, groups, flags, BHYVE_STATS_GROUPS);
   }
 
   async close(): Promise<void> {
@@ -327,6 +355,8 @@ export class BhyveDomain implements Domain {
   }
 
   async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
+    // libvirt's API layer: a read-only connection never sees passwords
+    if (flags.secure && this.connection.isReadOnly()) throw secureReadOnlyError();
     const path = currentDefinitionPath(this.host, this.name);
     if (!path) throw noDomain(this.name);
     let text = readFileSync(path, 'utf8');
@@ -352,7 +382,11 @@ export class BhyveDomain implements Domain {
       }
       if (taps.size > 0 || vnc || networkBridges) text = formatDomainXML(def, {});
     }
-    if (flags.inactive || flags.secure || flags.migratable || flags.updateCpu) text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive });
+    // the VNC password only with VIR_DOMAIN_XML_SECURE (dumpxml --security-info, edit), as libvirt
+    const hidePassword = !flags.secure && / passwd=/.test(text);
+    if (flags.inactive || flags.migratable || flags.updateCpu || hidePassword) {
+      text = formatDomainXML(parseDomainXML(text), { inactive: flags.inactive, secure: !!flags.secure });
+    }
     // the live XML names the running guest's id, as libvirt's does
     if (!flags.inactive && lv.active && lv.live && lv.live.id > 0) text = text.replace(/^<domain type='bhyve'/, `<domain type='bhyve' id='${lv.live.id}'`);
     return text;
@@ -459,18 +493,23 @@ export class BhyveDomain implements Domain {
     return existsSync(p) ? p : undefined;
   }
 
-  async openConsole(opts: { force?: boolean } = {}): Promise<ConsoleSession> {
+  async openConsole(opts: ConsoleOptions = {}): Promise<ConsoleSession> {
     this.connection.checkWritable('virDomainOpenConsole');
+    // VIR_DOMAIN_CONSOLE_SAFE (0x2): libvirt's bhyve driver takes no flags at all; we do
+    // --force (0x1), a session ended and taken over, but no "safe" mode
+    if (opts.safe) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x2) in function bhyveDomainOpenConsole');
     this.activeLive();
     return openConsole(this.host, this.name, this.definition(), opts);
   }
 
   async create(flags: StartFlags = {}): Promise<void> {
+    if (flags.passFds?.length) throw filesUnsupported(this.connection, 'virDomainCreateWithFiles');
     this.connection.checkWritable('virDomainCreate');
     const lv = this.liveness();
     if (lv.active) throw alreadyRunning();
     const path = join(this.host.domainsDir, `${this.name}.xml`);
     if (!existsSync(path)) throw noDomain(this.name);
+    if (flags.resetNvram) resetNvram(this.host, this.definition());
     await bootGuest(this.host, this.name, !!flags.autodestroy);
     if (flags.autodestroy) this.connection.noteAutodestroy(this.name);
     if (flags.paused) await this.pauseAfterStart();

@@ -122,6 +122,24 @@ function prepareNvram(nv: { path: string; template?: string }): void {
   copyFileSync(nv.template, nv.path);
 }
 
+/**
+ * start/create --reset-nvram (VIR_DOMAIN_START_RESET_NVRAM): replace the guest's
+ * UEFI variable store with a fresh copy of its template before the boot, as
+ * libvirt does for the drivers that support the flag. A guest without a
+ * variable store (no UEFI, or a combined BHYVE_UEFI.fd) has nothing to reset.
+ * The copy replaces the file atomically: a failure leaves the old store.
+ */
+export function resetNvram(host: BhyveHost, domain: DomainDef): void {
+  const def: DomainDef = { ...domain, os: { ...domain.os } };
+  resolveFirmware(host, def);
+  const nv = def.os.nvram;
+  if (!nv?.path) return;
+  if (!nv.template || !existsSync(nv.template)) {
+    throw new VirError('VIR_ERR_OPERATION_FAILED', `operation failed: no NVRAM template to reset '${nv.path}' from`);
+  }
+  atomicWriteFile(nv.path, readFileSync(nv.template));
+}
+
 /** The standard loader paths name the host's tools (the sim's on a simulated host). */
 export function hostLoaderPath(host: BhyveHost, path: string): string {
   if (path === '/usr/sbin/bhyveload') return host.tools.bhyveload;

@@ -98,8 +98,12 @@ export function liveness(host: BhyveHost, name: string, readonly = false): Liven
   const held = lockHeld(host, name);
   let live = readLiveState(host.runDir, name);
   if (held) {
-    const st = live?.state ?? 'starting';
-    return { active: true, state: STATE_OF[st] ?? DomainState.Running, reason: live?.reason ?? 'booted', live, orphan: false };
+    // A held lock over a 'shutoff' state: either the holder is ending (it wrote its final
+    // state and is about to exit) or it is a new supervisor that has not yet recorded its
+    // start over the last run's state. Only the first names the holder in the state.
+    const starting = !live || (live.state === 'shutoff' && !pidAlive(live.monitor_pid));
+    const st = starting ? 'starting' : live!.state;
+    return { active: true, state: STATE_OF[st] ?? DomainState.Running, reason: starting ? 'booted' : live!.reason, live, orphan: false };
   }
   if (bhyveAlive(live)) {
     const paused = processStopped(live!.bhyve_pid);

@@ -40,12 +40,12 @@ export interface TestDomainDef {
   ns: { runstate?: number; transient: boolean; hasManagedSave: boolean };
 }
 
-const TOP_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 'maxMemory', 'memory', 'currentMemory',
+export const TOP_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 'maxMemory', 'memory', 'currentMemory',
   'blkiotune', 'memtune', 'memoryBacking', 'vcpu', 'vcpus', 'iothreads', 'cputune', 'numatune', 'resource', 'sysinfo',
   'bootloader', 'bootloader_args', 'os', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'perf',
   'devices', 'seclabel'];
 
-const DEVICE_ORDER = ['emulator', 'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial',
+export const DEVICE_ORDER = ['emulator', 'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial',
   'parallel', 'console', 'channel', 'input', 'tpm', 'graphics', 'sound', 'audio', 'video', 'hostdev', 'redirdev',
   'redirfilter', 'hub', 'watchdog', 'memballoon', 'rng', 'nvram', 'panic', 'shmem', 'memory', 'iommu', 'vsock'];
 
@@ -259,7 +259,13 @@ function canonCharDevs(devs: XNode[]): XNode[] {
 }
 
 function canonGraphics(g: XNode): void {
-  if (attr(g, 'type') === 'vnc') {
+  if (attr(g, 'type') === 'vnc' && attr(g, 'socket') !== undefined) {
+    // a UNIX socket instead of a TCP port: no port, autoport or listen address
+    const socket = attr(g, 'socket') as string;
+    const known = ['websocket', 'passwd', 'keymap', 'sharePolicy', 'passwdValidTo', 'connected'];
+    g.attrs = [['type', 'vnc'], ['socket', socket], ...g.attrs.filter(([k]) => known.includes(k))];
+    g.children = [el('listen', [['type', 'socket'], ['socket', socket]])];
+  } else if (attr(g, 'type') === 'vnc') {
     const port = attr(g, 'port');
     const auto = attr(g, 'autoport') ?? (port === undefined || port === '-1' ? 'yes' : 'no');
     // the first <listen type='address'> also shows as the listen attribute

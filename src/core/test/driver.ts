@@ -13,13 +13,15 @@
 import {
   DomainState,
   type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
-  type ListAllNetworksFlags, type Network, type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags, type VcpuCountFlags,
-  type VcpuInfo, type XMLDescFlags,
+  type ListAllNetworksFlags, type Network, type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags,
+  type VcpuCountFlags, type VcpuInfo, type XMLDescFlags, type CreateXMLFlags,
 } from '../api';
-import { readOnlyError, VirError } from '../errors';
+import { readOnlyError, secureReadOnlyError, VirError } from '../errors';
+import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
+import { validateTestDomain } from './validate';
 import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
 import {
   listTestNetworks, testNetworkByName, testNetworkByUUID, testNetworkCreate, testNetworkDefine, TestNetworks,
@@ -200,6 +202,8 @@ class TestDomain implements Domain {
   }
 
   async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
+    // libvirt's API layer: a read-only connection never sees passwords
+    if (flags.secure && this.connection.isReadOnly()) throw secureReadOnlyError();
     // libvirt's test driver knows no host CPU to update a guest CPU from
     if (flags.updateCpu) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x4) in function testDomainGetXMLDesc');
     const o = this.obj();
@@ -317,7 +321,9 @@ class TestDomain implements Domain {
   }
 
   async create(flags: StartFlags = {}): Promise<void> {
-    const o = this.mutable(startFlagBits(flags) ? 'virDomainCreateWithFlags' : 'virDomainCreate');
+    // --pass-fds: virsh calls virDomainCreateWithFiles, which the test driver runs as a plain start
+    const api = flags.passFds?.length ? 'virDomainCreateWithFiles' : startFlagBits(flags) ? 'virDomainCreateWithFlags' : 'virDomainCreate';
+    const o = this.mutable(api);
     // libvirt's test driver takes no start flags (virsh itself handles --force-boot)
     const bits = startFlagBits({ ...flags, forceBoot: false });
     if (bits) throw unsupportedFlags(bits, 'testDomainCreateWithFlags');
@@ -393,6 +399,9 @@ class TestDomain implements Domain {
   }
 }
 
+/** what libvirt 9's test driver reports in domstats */
+const TEST_STATS_GROUPS: readonly StatsGroup[] = ['state'];
+
 export class TestConnection implements Connection {
   private closed = false;
 
@@ -458,8 +467,9 @@ export class TestConnection implements Connection {
     return this.dom(o);
   }
 
-  async defineXML(xml: string): Promise<Domain> {
-    if (this.readonly) throw readOnlyError('virDomainDefineXML');
+  async defineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Domain> {
+    if (this.readonly) throw readOnlyError(flags.validate ? 'virDomainDefineXMLFlags' : 'virDomainDefineXML');
+    if (flags.validate) validateTestDomain(xml);
     const def = parseTestDomain(xml);
     const existing = this.state.checkClash(def, false);
     if (existing) {
@@ -471,10 +481,12 @@ export class TestConnection implements Connection {
     return this.dom(this.state.add(def, true));
   }
 
-  async createXML(xml: string, flags: Pick<StartFlags, 'paused' | 'autodestroy'> = {}): Promise<Domain> {
-    if (this.readonly) throw readOnlyError('virDomainCreateXML');
-    const bits = startFlagBits(flags);
+  async createXML(xml: string, flags: CreateXMLFlags = {}): Promise<Domain> {
+    if (this.readonly) throw readOnlyError(flags.passFds?.length ? 'virDomainCreateXMLWithFiles' : 'virDomainCreateXML');
+    // VIR_DOMAIN_START_VALIDATE is the one flag the test driver's createXML takes
+    const bits = startFlagBits({ paused: flags.paused, autodestroy: flags.autodestroy, resetNvram: flags.resetNvram });
     if (bits) throw unsupportedFlags(bits, 'testDomainCreateXML');
+    if (flags.validate) validateTestDomain(xml);
     const def = parseTestDomain(xml);
     const existing = this.state.checkClash(def, true);
     let obj: DomainObj;
@@ -505,6 +517,14 @@ export class TestConnection implements Connection {
     return nativeConverter('virConnectDomainXMLFromNative').domainXMLFromNative(format, config);
   }
 
+  async getAllDomainStats(groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, undefined, groups, flags, TEST_STATS_GROUPS);
+  }
+
+  async domainListGetStats(domains: Domain[], groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
+    return collectDomainStats(this, domains, groups, flags, TEST_STATS_GROUPS);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -520,7 +540,7 @@ function modeBits(modes: ShutdownMode[] = []): number {
 }
 
 function startFlagBits(f: StartFlags): number {
-  return (f.paused ? 1 : 0) | (f.autodestroy ? 2 : 0) | (f.bypassCache ? 4 : 0) | (f.forceBoot ? 8 : 0);
+  return (f.paused ? 1 : 0) | (f.autodestroy ? 2 : 0) | (f.bypassCache ? 4 : 0) | (f.forceBoot ? 8 : 0) | (f.resetNvram ? 0x20 : 0);
 }
 
 function unsupportedFlags(bits: number, fn: string): VirError {
