@@ -278,8 +278,9 @@ export interface Connection {
   listAllNetworks?(flags?: ListAllNetworksFlags): Promise<Network[]>;
   networkLookupByName?(name: string): Promise<Network>;
   networkLookupByUUIDString?(uuid: string): Promise<Network>;
-  networkDefineXML?(xml: string): Promise<Network>;
-  networkCreateXML?(xml: string): Promise<Network>;
+  /** validate: VIR_NETWORK_DEFINE_VALIDATE / VIR_NETWORK_CREATE_VALIDATE (virsh --validate) */
+  networkDefineXML?(xml: string, flags?: { validate?: boolean }): Promise<Network>;
+  networkCreateXML?(xml: string, flags?: { validate?: boolean }): Promise<Network>;
 
   /** virConnectDomainXMLToNative / FromNative (format 'bhyve-argv') */
   domainXMLToNative?(format: string, xml: string): Promise<string>;

@@ -117,6 +117,7 @@ function fixtures(dir: string): void {
       'net-info', 'net-info nope', 'net-uuid nope', 'net-name nope', 'net-name aaaaaaaa-0000-0000-0000-00000000000f', 'net-dumpxml nope',
       'net-start nope', 'net-destroy nope', 'net-undefine nope', 'net-autostart nope', 'net-info a b', 'net-define', 'net-create',
       'net-define missing.xml', 'net-create missing.xml', 'net-define bad.xml', 'net-create bad.xml',
+      'net-define --validate full.xml', 'net-create --validate br.xml', 'net-define iso.xml --validate', 'net-define --validate bad.xml',
       ...['noname', 'emptyname', 'slash', 'dom', 'badmode', 'badip', 'badpfx', 'pfxword', 'both', 'noaddr', 'badmask', 'noend',
         'outside', 'reversed', 'badhost', 'baddelay', 'badmac', 'mcast', 'baduuid', 'open'].map((f) => `net-define ${f}.xml`)];
     const cases: Array<{ uri: string; cmd: string }> = [
@@ -165,7 +166,8 @@ function fixtures(dir: string): void {
 
   it('read-only connection (-r) refuses every change', () => seq('test:///default', ['net-define iso.xml', 'net-create iso.xml',
     'net-start default', 'net-destroy default', 'net-undefine default', 'net-autostart default', 'net-autostart --disable default',
-    'net-define missing.xml', 'net-list', 'net-info default', 'net-dumpxml default'], { readonly: true }));
+    'net-define missing.xml', 'net-define --validate iso.xml', 'net-create --validate iso.xml', 'net-list', 'net-info default',
+    'net-dumpxml default'], { readonly: true }));
 
   it('quiet mode (-q)', () => seq('test:///default', ['net-list --all', 'net-define iso.xml', 'net-start iso', 'net-autostart iso',
     'net-autostart --disable iso', 'net-destroy iso', 'net-undefine iso', 'net-create br.xml', 'net-list --all', 'net-list --name'], { quiet: true }));

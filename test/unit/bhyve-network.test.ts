@@ -61,7 +61,7 @@ describe('bhyve driver networks (core API, sim host)', () => {
     assert.throws(() => networkBridgeFor(host, '../x'), /Network not found/);
   });
 
-  it('refusals write nothing: NAT, route, macvtap modes, bridge mode without a name or with an <ip>, bad names', async () => {
+  it('refusals write nothing: NAT, route, macvtap modes, bridge mode without a name or with an <ip>, bad names, --validate', async () => {
     const cases: Array<[string, RegExp]> = [
       ["<network><name>n</name><forward mode='nat'/></network>", /forward mode 'nat' needs firewall \(pf\) rules/],
       ["<network><name>n</name><forward mode='route'/></network>", /forward mode 'route' needs firewall/],
@@ -75,7 +75,12 @@ describe('bhyve driver networks (core API, sim host)', () => {
       await assert.rejects(conn.networkDefineXML!(xml), re);
       await assert.rejects(conn.networkCreateXML!(xml), re);
     }
+    // --validate: what bvirsh's model would drop is refused instead
+    await assert.rejects(conn.networkDefineXML!("<network><name>n</name><dns><host ip='10.0.0.2'/></dns></network>", { validate: true }),
+      /failed to validate against schema: Unable to validate doc against bvirsh's network model\nElement network has extra content: dns\n$/);
     assert.equal(existsSync(join(dir, 'usr/local/etc/bvirsh/networks')), false);
     assert.deepEqual(readdirSync(join(dir, 'dev/net')), ['bridge0']);
+    await conn.networkDefineXML!("<network><name>n</name><dns><host ip='10.0.0.2'/></dns></network>");
+    assert.doesNotMatch(await (await conn.networkLookupByName!('n')).getXMLDesc(), /dns/);
   });
 });

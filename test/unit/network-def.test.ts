@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { parseNetworkXML, ipPrefix } from '../../src/core/network/def';
 import { formatNetworkXML } from '../../src/core/network/format';
 import { isVirError } from '../../src/core/errors';
+import { validateNetworkXML } from '../../src/core/network/validate';
 
 function fails(xml: string, code: string, message: string): void {
   assert.throws(() => parseNetworkXML(xml), (e: unknown) => {
@@ -77,5 +78,22 @@ describe('network XML model', () => {
     assert.throws(() => parseNetworkXML('<!DOCTYPE network [<!ENTITY x "y">]><network><name>&x;</name></network>'), /DOCTYPE and entity declarations are not allowed/);
     assert.throws(() => parseNetworkXML('<network><name>bad</name>\n'), /Premature end of data in tag network/);
     assert.throws(() => parseNetworkXML(`<network><name>${'x'.repeat(33 * 1024 * 1024)}</name></network>`), /is larger than/);
+  });
+
+  it('--validate: libvirt\'s structure on test:///, exactly bvirsh\'s model on bhyve', () => {
+    const schema = "XML document failed to validate against schema: Unable to validate doc against bvirsh's network model\n";
+    const withDns = "<network><name>d</name><dns><host ip='10.0.0.2'/></dns><ip address='10.0.0.1' prefix='24'/></network>";
+    validateNetworkXML(withDns, 'libvirt');
+    assert.throws(() => validateNetworkXML(withDns, 'bhyve'), (e: unknown) => isVirError(e) && e.code === 'VIR_ERR_XML_INVALID_SCHEMA' &&
+      e.message === `${schema}Element network has extra content: dns\n`);
+    for (const model of ['libvirt', 'bhyve'] as const) {
+      assert.throws(() => validateNetworkXML("<network><name>t</name><bridge nme='x'/></network>", model),
+        (e: unknown) => isVirError(e) && e.message === `${schema}Invalid attribute nme for element bridge\n`);
+      assert.throws(() => validateNetworkXML("<network><name>t</name><ip address='10.0.0.1'><dhcp><rnge/></dhcp></ip></network>", model),
+        (e: unknown) => isVirError(e) && e.message === `${schema}Element dhcp has extra content: rnge\n`);
+      assert.throws(() => validateNetworkXML('<domain/>', model), (e: unknown) => isVirError(e) && e.message === `${schema}Expecting element network, got domain\n`);
+      validateNetworkXML("<network ipv6='yes'><name>f</name><uuid>aaaaaaaa-0000-0000-0000-000000000001</uuid><forward mode='nat' dev='em0'><interface dev='em0'/><nat><port start='1' end='2'/></nat></forward>" +
+        "<bridge name='b' stp='on' delay='0'/><mac address='52:54:00:00:00:01'/><domain name='x'/><ip family='ipv4' address='10.0.0.1' netmask='255.0.0.0'><dhcp><range start='10.0.0.2' end='10.0.0.3'/><host mac='52:54:00:00:00:02' name='h' ip='10.0.0.4'/></dhcp></ip></network>", model);
+    }
   });
 });

@@ -105,8 +105,8 @@ export class BhyveConnection implements Connection {
   async listAllNetworks(flags: ListAllNetworksFlags = {}): Promise<Network[]> { return this.networks.list(flags); }
   async networkLookupByName(name: string): Promise<Network> { return this.networks.byName(name); }
   async networkLookupByUUIDString(uuid: string): Promise<Network> { return this.networks.byUUID(uuid); }
-  async networkDefineXML(xml: string): Promise<Network> { return this.networks.define(xml); }
-  async networkCreateXML(xml: string): Promise<Network> { return this.networks.create(xml); }
+  async networkDefineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return this.networks.define(xml, flags); }
+  async networkCreateXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return this.networks.create(xml, flags); }
 
   getURI(): string { return this.host.uri; }
   getType(): string { return this.host.kind === 'sim' ? 'bhyve (simulated)' : 'BHYVE'; }

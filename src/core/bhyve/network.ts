@@ -29,6 +29,7 @@ import type { Connection, ListAllNetworksFlags, Network } from '../api';
 import { readOnlyError, VirError } from '../errors';
 import { canonicalUUID, ipPrefix, ownsBridge, parseNetworkXML, type NetworkDef } from '../network/def';
 import { formatNetworkXML } from '../network/format';
+import { validateNetworkXML } from '../network/validate';
 import { withFileLock } from '../vmm';
 import type { BhyveHost } from './host';
 import { atomicWriteFile, readIfExists, removeDeadTempFiles, unlinkIfExists } from './state';
@@ -360,8 +361,9 @@ export class BhyveNetworks {
     throw new VirError('VIR_ERR_NO_NETWORK', `Network not found: no network with matching uuid '${uuid}'`);
   }
 
-  async define(xml: string): Promise<Network> {
-    if (this.conn.isReadOnly()) throw readOnlyError('virNetworkDefineXML');
+  async define(xml: string, flags: { validate?: boolean } = {}): Promise<Network> {
+    if (this.conn.isReadOnly()) throw readOnlyError(flags.validate ? 'virNetworkDefineXMLFlags' : 'virNetworkDefineXML');
+    if (flags.validate) validateNetworkXML(xml, 'bhyve');
     const def = parseNetworkXML(xml);
     checkName(def.name);
     checkSupported(def);
@@ -375,8 +377,9 @@ export class BhyveNetworks {
     });
   }
 
-  async create(xml: string): Promise<Network> {
-    if (this.conn.isReadOnly()) throw readOnlyError('virNetworkCreateXML');
+  async create(xml: string, flags: { validate?: boolean } = {}): Promise<Network> {
+    if (this.conn.isReadOnly()) throw readOnlyError(flags.validate ? 'virNetworkCreateXMLFlags' : 'virNetworkCreateXML');
+    if (flags.validate) validateNetworkXML(xml, 'bhyve');
     const def = parseNetworkXML(xml);
     checkName(def.name);
     checkStartable(def);

@@ -506,8 +506,8 @@ export class TestConnection implements Connection {
   async listAllNetworks(flags: ListAllNetworksFlags = {}): Promise<Network[]> { return listTestNetworks(this, flags); }
   async networkLookupByName(name: string): Promise<Network> { return testNetworkByName(this, name); }
   async networkLookupByUUIDString(uuid: string): Promise<Network> { return testNetworkByUUID(this, uuid); }
-  async networkDefineXML(xml: string): Promise<Network> { return testNetworkDefine(this, xml); }
-  async networkCreateXML(xml: string): Promise<Network> { return testNetworkCreate(this, xml); }
+  async networkDefineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return testNetworkDefine(this, xml, flags); }
+  async networkCreateXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return testNetworkCreate(this, xml, flags); }
 
   async domainXMLToNative(format: string, xml: string): Promise<string> {
     return nativeConverter('virConnectDomainXMLToNative').domainXMLToNative(format, xml);

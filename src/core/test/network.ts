@@ -11,6 +11,7 @@ import type { Connection, ListAllNetworksFlags, Network } from '../api';
 import { readOnlyError, VirError } from '../errors';
 import { canonicalUUID, parseNetworkXML, type NetworkDef } from '../network/def';
 import { formatNetworkXML } from '../network/format';
+import { validateNetworkXML } from '../network/validate';
 import type { XNode } from './xml';
 
 export const DEFAULT_NETWORK_XML = `<network>
@@ -168,15 +169,17 @@ export function testNetworkByUUID(conn: Connection & { networks: TestNetworks },
   return new TestNetwork(conn, o.def.uuid, o.def.name);
 }
 
-export function testNetworkDefine(conn: Connection & { networks: TestNetworks }, xml: string): Network {
-  if (conn.isReadOnly()) throw readOnlyError('virNetworkDefineXML');
+export function testNetworkDefine(conn: Connection & { networks: TestNetworks }, xml: string, flags: { validate?: boolean } = {}): Network {
+  if (conn.isReadOnly()) throw readOnlyError(flags.validate ? 'virNetworkDefineXMLFlags' : 'virNetworkDefineXML');
+  if (flags.validate) validateNetworkXML(xml, 'libvirt');
   const o = conn.networks.assign(parseNetworkXML(xml), false);
   o.persistent = true;
   return new TestNetwork(conn, o.def.uuid, o.def.name);
 }
 
-export function testNetworkCreate(conn: Connection & { networks: TestNetworks }, xml: string): Network {
-  if (conn.isReadOnly()) throw readOnlyError('virNetworkCreateXML');
+export function testNetworkCreate(conn: Connection & { networks: TestNetworks }, xml: string, flags: { validate?: boolean } = {}): Network {
+  if (conn.isReadOnly()) throw readOnlyError(flags.validate ? 'virNetworkCreateXMLFlags' : 'virNetworkCreateXML');
+  if (flags.validate) validateNetworkXML(xml, 'libvirt');
   const o = conn.networks.assign(parseNetworkXML(xml), true);
   o.active = true;
   return new TestNetwork(conn, o.def.uuid, o.def.name);
