@@ -26,7 +26,9 @@ const GROUPS: Group[] = [
   { title: 'Host and Hypervisor', keyword: 'host', commands: [
     'capabilities', 'cpu-models', 'domcapabilities', 'freecell', 'hostname', 'maxvcpus', 'nodecpustats', 'nodeinfo',
     'nodememstats', 'sysinfo', 'uri', 'version', 'conn-info'] },
-  { title: 'Networking', keyword: 'network', commands: [] },
+  { title: 'Networking', keyword: 'network', commands: [
+    'net-autostart', 'net-create', 'net-define', 'net-destroy', 'net-dumpxml', 'net-edit', 'net-info', 'net-list', 'net-name',
+    'net-start', 'net-undefine', 'net-uuid'] },
   { title: 'Storage Pool', keyword: 'pool', commands: [] },
   { title: 'Storage Volume', keyword: 'volume', commands: [] },
   { title: 'Snapshot', keyword: 'snapshot', commands: [] },

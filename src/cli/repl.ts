@@ -3,7 +3,7 @@
  *
  * Prompt `bvirsh # ` for root, `bvirsh $ ` otherwise; lines are parsed by the
  * virsh tokenizer and run in this process on the session's one connection.
- * Tab completes command names, a command's flags, and domain names read from
+ * Tab completes command names, a command's flags, and domain (network) names read from
  * the live connection. History is kept in $BVIRSH_HISTORY, else
  * $XDG_STATE_HOME/bvirsh/history (~/.local/state/bvirsh/history).
  *
@@ -83,6 +83,15 @@ async function domainNames(): Promise<string[]> {
   }
 }
 
+async function networkNames(): Promise<string[]> {
+  try {
+    const conn = await session.connection();
+    return conn.listAllNetworks ? (await conn.listAllNetworks()).map((n) => n.getName()).sort() : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Completions for `line` (the text left of the cursor): [candidates, word]. */
 export async function complete(line: string): Promise<[string[], string]> {
   const { words, partial } = currentCommandWords(line);
@@ -103,12 +112,14 @@ export async function complete(line: string): Promise<[string[], string]> {
   if (name === 'connect') {
     return [CONNECT_URIS.filter((u) => u.startsWith(partial)), partial];
   }
-  if (cmd && (cmd.args.domain !== undefined || cmd.flags.domain !== undefined)) {
+  const object = cmd && (cmd.args.domain !== undefined || cmd.flags.domain !== undefined) ? 'domain'
+    : cmd && (cmd.args.network !== undefined || cmd.flags.network !== undefined) ? 'network' : undefined;
+  if (cmd && object) {
     const prev = words[words.length - 1];
     // The value of an option flag (`--file x`) is not a domain.
     const prevFlag = prev.startsWith('--') ? cmd.flags[prev.slice(2)] : undefined;
-    if (!prevFlag || prevFlag.name === 'domain' || prevFlag.type === 'boolean') {
-      const names = await domainNames();
+    if (!prevFlag || prevFlag.name === object || prevFlag.type === 'boolean') {
+      const names = object === 'domain' ? await domainNames() : await networkNames();
       return [names.filter((n) => n.startsWith(partial)), partial];
     }
   }

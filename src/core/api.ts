@@ -206,6 +206,35 @@ export interface Domain {
   undefine(flags?: { managedSave?: boolean }): Promise<void>;
 }
 
+/** virConnectListAllNetworks flags (groups combine with AND, flags within a group with OR) */
+export interface ListAllNetworksFlags {
+  active?: boolean;
+  inactive?: boolean;
+  persistent?: boolean;
+  transient?: boolean;
+  autostart?: boolean;
+  noAutostart?: boolean;
+}
+
+/** virNetworkPtr: a virtual network (vm-bhyve's "virtual switch"). */
+export interface Network {
+  readonly connection: Connection;
+  getName(): string;
+  getUUIDString(): Promise<string>;
+  /** the network's bridge; an error when it has none (net-info then leaves the line out) */
+  getBridgeName(): Promise<string>;
+  /** inactive: the persistent definition (what the next net-start uses) */
+  getXMLDesc(flags?: { inactive?: boolean }): Promise<string>;
+  isActive(): Promise<boolean>;
+  isPersistent(): Promise<boolean>;
+  getAutostart(): Promise<boolean>;
+  setAutostart(autostart: boolean): Promise<void>;
+  /** virNetworkCreate (net-start) */
+  create(): Promise<void>;
+  destroy(): Promise<void>;
+  undefine(): Promise<void>;
+}
+
 export interface Connection {
   /** the URI this connection was opened with, normalised (virConnectGetURI) */
   getURI(): string;
@@ -244,6 +273,14 @@ export interface Connection {
   getAllDomainStats?(groups: StatsGroup[], flags?: DomainStatsFlags): Promise<DomainStatsRecord[]>;
   /** virDomainListGetStats: records for the given domains */
   domainListGetStats?(domains: Domain[], groups: StatsGroup[], flags?: DomainStatsFlags): Promise<DomainStatsRecord[]>;
+
+  /** virtual networks (drivers without them leave these out: the CLI says "not supported") */
+  listAllNetworks?(flags?: ListAllNetworksFlags): Promise<Network[]>;
+  networkLookupByName?(name: string): Promise<Network>;
+  networkLookupByUUIDString?(uuid: string): Promise<Network>;
+  /** validate: VIR_NETWORK_DEFINE_VALIDATE / VIR_NETWORK_CREATE_VALIDATE (virsh --validate) */
+  networkDefineXML?(xml: string, flags?: { validate?: boolean }): Promise<Network>;
+  networkCreateXML?(xml: string, flags?: { validate?: boolean }): Promise<Network>;
 
   /** virConnectDomainXMLToNative / FromNative (format 'bhyve-argv') */
   domainXMLToNative?(format: string, xml: string): Promise<string>;

@@ -1,6 +1,7 @@
 /**
- * Host boot and shutdown (rc.d/bvirsh): start every autostart guest that is
- * not running; shut every running guest down (ACPI), wait up to a timeout,
+ * Host boot and shutdown (rc.d/bvirsh): start every autostart network, then
+ * every autostart guest that is not running (guests' interfaces need their
+ * networks' bridges); shut every running guest down (ACPI), wait up to a timeout,
  * then force off what is still running. Works on any Connection.
  */
 import type { Connection } from './api';
@@ -10,6 +11,23 @@ export interface GuestOutcome { name: string; action: 'started' | 'shutdown' | '
 
 function message(e: unknown): string {
   return isVirError(e) ? [e.message, e.detail].filter(Boolean).join(': ') : (e as Error).message;
+}
+
+export interface NetworkOutcome { name: string; action: 'started' | 'failed'; error?: string }
+
+/** Networks marked autostart that are not active (none on a driver without networks). */
+export async function startAutostartNetworks(conn: Connection): Promise<NetworkOutcome[]> {
+  if (!conn.listAllNetworks) return [];
+  const out: NetworkOutcome[] = [];
+  for (const net of await conn.listAllNetworks({ autostart: true, inactive: true })) {
+    try {
+      await net.create();
+      out.push({ name: net.getName(), action: 'started' });
+    } catch (e) {
+      out.push({ name: net.getName(), action: 'failed', error: message(e) });
+    }
+  }
+  return out;
 }
 
 export async function startAutostartGuests(conn: Connection): Promise<GuestOutcome[]> {

@@ -10,7 +10,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, symlinkSync, unlinkSy
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type {
-  Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, MemoryStats, NodeInfo,
+  Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, ListAllNetworksFlags, MemoryStats, Network, NodeInfo,
   OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
   ConsoleOptions, CreateXMLFlags,
 } from '../api';
@@ -30,6 +30,7 @@ import { atomicWriteFile, readIfExists, readLiveState, removeDeadTempFiles, unli
 import * as live from './live';
 import { releaseClaims } from './claims';
 import { openConsole, type ConsoleSession } from './console';
+import { activeNetworkBridge, BhyveNetworks } from './network';
 
 const PKG_VERSION = 1000; // bvirsh 0.1.0 in libvirt's major*1e6+minor*1e3+micro encoding
 
@@ -96,7 +97,16 @@ async function bootGuest(host: BhyveHost, name: string, autodestroy: boolean): P
 const BHYVE_STATS_GROUPS: readonly StatsGroup[] = ['state', 'cpu-total', 'balloon', 'vcpu', 'interface', 'block'];
 
 export class BhyveConnection implements Connection {
-  constructor(readonly host: BhyveHost, private readonly readonly: boolean) {}
+  private readonly networks: BhyveNetworks;
+  constructor(readonly host: BhyveHost, private readonly readonly: boolean) {
+    this.networks = new BhyveNetworks(this, host);
+  }
+
+  async listAllNetworks(flags: ListAllNetworksFlags = {}): Promise<Network[]> { return this.networks.list(flags); }
+  async networkLookupByName(name: string): Promise<Network> { return this.networks.byName(name); }
+  async networkLookupByUUIDString(uuid: string): Promise<Network> { return this.networks.byUUID(uuid); }
+  async networkDefineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return this.networks.define(xml, flags); }
+  async networkCreateXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return this.networks.create(xml, flags); }
 
   getURI(): string { return this.host.uri; }
   getType(): string { return this.host.kind === 'sim' ? 'bhyve (simulated)' : 'BHYVE'; }
@@ -356,6 +366,12 @@ export class BhyveDomain implements Domain {
       const def = parseDomainXML(text);
       const taps = this.liveTaps(def, lv);
       for (const [n, tap] of taps) n.targetDev = tap;
+      // a network interface shows the bridge it joined, as libvirt's live XML does
+      let networkBridges = false;
+      for (const n of taps.keys()) {
+        const br = n.type === 'network' && n.source?.network !== undefined ? activeNetworkBridge(this.host, n.source.network) : undefined;
+        if (br !== undefined) { n.source = { ...n.source, bridge: br }; networkBridges = true; }
+      }
       const g = def.devices.graphics[0];
       const vncPort = lv.live?.vnc_port;
       const vnc = g !== undefined && typeof vncPort === 'number';
@@ -364,7 +380,7 @@ export class BhyveDomain implements Domain {
         // the address bhyve was given (command.ts), so vncdisplay tells where to connect
         if (g.listen === undefined && !g.listens?.length) g.listen = DEFAULT_VNC_LISTEN;
       }
-      if (taps.size > 0 || vnc) text = formatDomainXML(def, {});
+      if (taps.size > 0 || vnc || networkBridges) text = formatDomainXML(def, {});
     }
     // the VNC password only with VIR_DOMAIN_XML_SECURE (dumpxml --security-info, edit), as libvirt
     const hidePassword = !flags.secure && / passwd=/.test(text);

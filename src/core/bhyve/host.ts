@@ -6,6 +6,11 @@
  *
  *   ROOT/usr/local/etc/bvirsh/domains/NAME.xml    persistent definitions
  *   ROOT/usr/local/etc/bvirsh/autostart/NAME.xml  symlinks
+ *   ROOT/usr/local/etc/bvirsh/networks/NAME.xml   persistent virtual networks
+ *   ROOT/usr/local/etc/bvirsh/networks/autostart/NAME.xml  their autostart symlinks
+ *   ROOT/var/run/bvirsh/networks/NAME.{xml,json}  active networks: the definition they
+ *                                                 run with, their bridge
+ *   (the networks directories are made when the first network is defined or started)
  *   ROOT/var/run/bvirsh/NAME.{json,lock,req,xml}  live state, supervisor lock,
  *                                                 requests, transient definitions
  *   ROOT/var/lib/bvirsh/nvram/NAME_VARS.fd        UEFI variables
@@ -14,7 +19,7 @@
  *   ROOT/dev/net/BRIDGE                           sim only: the host's bridges
  *                                                 (`bridge0` is made with the root)
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +32,9 @@ export interface BhyveHost {
   readonly uri: string;
   readonly domainsDir: string;
   readonly autostartDir: string;
+  readonly networksDir: string;
+  readonly networkAutostartDir: string;
+  readonly networkRunDir: string;
   readonly runDir: string;
   readonly nvramDir: string;
   readonly logDir: string;
@@ -36,6 +44,23 @@ export interface BhyveHost {
   /** environment for every tool we run (sim: BVIRSH_SIM_ROOT) */
   readonly toolEnv: NodeJS.ProcessEnv;
   bridgeExists(name: string): boolean;
+  /** Make an if_bridge named `name` and bring it up (virtual networks). */
+  createBridge(name: string): void;
+  /** Destroy a bridge createBridge() made. */
+  destroyBridge(name: string): void;
+  /** Give a bridge an address (an isolated network's <ip>); prefix length in bits. */
+  addBridgeAddress(name: string, address: string, prefix: number | undefined, family: 4 | 6): void;
+}
+
+function bridgeError(what: string, detail: string): VirError {
+  return new VirError('VIR_ERR_SYSTEM_ERROR', `system error: ${what}: ${detail.trim() || 'failed'}`);
+}
+
+/** ifconfig(8) with its output captured; a failure is a VirError naming what was tried. */
+function ifconfig(args: string[], what: string): string {
+  const r = spawnSync('/sbin/ifconfig', args, { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw bridgeError(what, r.stderr || (r.error?.message ?? ''));
+  return r.stdout ?? '';
 }
 
 /** The package root (where package.json and native/ live): found upwards from this
@@ -60,6 +85,9 @@ function layout(root: string) {
   return {
     domainsDir: join(root, '/usr/local/etc/bvirsh/domains'),
     autostartDir: join(root, '/usr/local/etc/bvirsh/autostart'),
+    networksDir: join(root, '/usr/local/etc/bvirsh/networks'),
+    networkAutostartDir: join(root, '/usr/local/etc/bvirsh/networks/autostart'),
+    networkRunDir: join(root, '/var/run/bvirsh/networks'),
     runDir: join(root, '/var/run/bvirsh'),
     nvramDir: join(root, '/var/lib/bvirsh/nvram'),
     logDir: join(root, '/var/log/bvirsh'),
@@ -86,6 +114,23 @@ export function realHost(): BhyveHost {
     toolEnv: { ...process.env },
     // untested on FreeBSD: `ifconfig NAME` exits 0 when the interface exists
     bridgeExists: (name) => spawnSync('/sbin/ifconfig', [name], { stdio: 'ignore' }).status === 0,
+    // untested on FreeBSD: `ifconfig bridge create` prints the new bridgeN, which is then renamed
+    createBridge: (name) => {
+      const made = ifconfig(['bridge', 'create'], `cannot create bridge '${name}'`).trim();
+      if (made === name) { ifconfig([name, 'up'], `cannot bring bridge '${name}' up`); return; }
+      try {
+        ifconfig([made, 'name', name, 'up'], `cannot rename bridge '${made}' to '${name}'`);
+      } catch (e) {
+        spawnSync('/sbin/ifconfig', [made, 'destroy'], { stdio: 'ignore' });
+        throw e;
+      }
+    },
+    destroyBridge: (name) => { ifconfig([name, 'destroy'], `cannot destroy bridge '${name}'`); },
+    addBridgeAddress: (name, address, prefix, family) => {
+      const args = family === 6 ? [name, 'inet6', address, 'prefixlen', String(prefix ?? 64), 'alias']
+        : [name, 'inet', prefix === undefined ? address : `${address}/${prefix}`, 'alias'];
+      ifconfig(args, `cannot give bridge '${name}' the address ${address}`);
+    },
   };
 }
 
@@ -129,5 +174,18 @@ export function simHost(path: string): BhyveHost {
     },
     toolEnv: { ...process.env, BVIRSH_SIM_ROOT: root },
     bridgeExists: (name) => /^[A-Za-z0-9_.-]{1,15}$/.test(name) && existsSync(join(root, 'dev/net', name)),
+    // the sim's bridge registry: one file per bridge (bridge0 comes with the root)
+    createBridge: (name) => {
+      try {
+        writeFileSync(join(root, 'dev/net', name), 'simulated if_bridge (bvirsh network)\n', { flag: 'wx' });
+      } catch (e) {
+        throw bridgeError(`cannot create bridge '${name}'`, (e as Error).message);
+      }
+    },
+    destroyBridge: (name) => {
+      try { unlinkSync(join(root, 'dev/net', name)); } catch (e) { throw bridgeError(`cannot destroy bridge '${name}'`, (e as Error).message); }
+    },
+    // the sim has no addresses to set: the live state records them
+    addBridgeAddress: () => undefined,
   };
 }

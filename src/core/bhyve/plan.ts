@@ -2,7 +2,8 @@
  * The boot plan: what bvirsh-monitor runs for one boot of a guest, built from
  * the guest's *current* definition (so edits apply at the next reboot), and the
  * checks made before a start so bad input fails with a clear error and
- * nothing left running: missing disk images, unknown bridges, paths bhyve's
+ * nothing left running: missing disk images, unknown bridges, unknown or
+ * inactive networks (a network interface's tap joins its network's bridge), paths bhyve's
  * `-s` syntax cannot express, missing loaders.
  *
  * planTokens() encodes a plan in the NUL-separated token stream monitor.c reads.
@@ -18,6 +19,7 @@ import type { BhyveHost } from './host';
 import { buildBhyveCommand, parseDomainXML } from './conf';
 import { atomicWriteFile, readIfExists } from './state';
 import { claimedByOthers, tryClaim } from './claims';
+import { networkBridgeFor } from './network';
 
 export interface BootPlan {
   loader?: string[];
@@ -54,9 +56,8 @@ export function preflight(host: BhyveHost, def: DomainDef): void {
     }
   }
   for (const n of def.devices.interfaces) {
-    if (n.type === 'network') {
-      throw new VirError('VIR_ERR_NO_NETWORK', `Network not found: no network with matching name '${n.source?.network ?? ''}'`);
-    }
+    // an unknown or inactive network: libvirt's errors (network.ts)
+    if (n.type === 'network') networkBridgeFor(host, n.source?.network ?? '');
     if (n.type === 'bridge') {
       const br = n.source?.bridge;
       if (!br || !host.bridgeExists(br)) {
@@ -171,7 +172,8 @@ export function buildBootPlan(host: BhyveHost, name: string): BootPlan {
       // (claimed here, so a guest starting at the same moment takes another)
       if (!tapsUsed.has(candidate) && !wanted.has(candidate) && tryClaim(host, 'tap', candidate, name)) tap = candidate;
     }
-    taps.push({ tap, bridge: net.source?.bridge ?? '', iface: def.devices.interfaces.indexOf(net) });
+    const bridge = net.type === 'network' ? networkBridgeFor(host, net.source?.network ?? '') : net.source?.bridge ?? '';
+    taps.push({ tap, bridge, iface: def.devices.interfaces.indexOf(net) });
     return tap;
   };
   const deviceMapPath = join(host.runDir, `${name}.device.map`);

@@ -13,8 +13,8 @@
 import {
   DomainState,
   type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
-  type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags, type VcpuCountFlags,
-  type VcpuInfo, type XMLDescFlags, type CreateXMLFlags,
+  type ListAllNetworksFlags, type Network, type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags,
+  type VcpuCountFlags, type VcpuInfo, type XMLDescFlags, type CreateXMLFlags,
 } from '../api';
 import { readOnlyError, secureReadOnlyError, VirError } from '../errors';
 import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
@@ -23,6 +23,9 @@ import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
 import { validateTestDomain } from './validate';
 import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
+import {
+  listTestNetworks, testNetworkByName, testNetworkByUUID, testNetworkCreate, testNetworkDefine, TestNetworks,
+} from './network';
 import { defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
@@ -55,10 +58,16 @@ export class TestDriverState {
   private readonly uuids = new Map<string, DomainObj>();
   private nextId = 1;
   refs = 0;
+  readonly networks: TestNetworks;
 
   constructor(node: TestNode) {
     this.info = node.info;
     this.cells = node.cells;
+    try {
+      this.networks = new TestNetworks(node.networks);
+    } catch (e) {
+      throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: (e as Error).message });
+    }
     for (const x of node.domains) {
       const def = parseTestDomain(x);
       try {
@@ -492,6 +501,13 @@ export class TestConnection implements Connection {
     this.state.startState(obj, 'booted');
     return this.dom(obj);
   }
+
+  get networks(): TestNetworks { return this.state.networks; }
+  async listAllNetworks(flags: ListAllNetworksFlags = {}): Promise<Network[]> { return listTestNetworks(this, flags); }
+  async networkLookupByName(name: string): Promise<Network> { return testNetworkByName(this, name); }
+  async networkLookupByUUIDString(uuid: string): Promise<Network> { return testNetworkByUUID(this, uuid); }
+  async networkDefineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return testNetworkDefine(this, xml, flags); }
+  async networkCreateXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return testNetworkCreate(this, xml, flags); }
 
   async domainXMLToNative(format: string, xml: string): Promise<string> {
     return nativeConverter('virConnectDomainXMLToNative').domainXMLToNative(format, xml);

@@ -11,13 +11,15 @@
  * Domains may carry the test namespace
  * (xmlns:test='http://libvirt.org/schemas/domain/test/1.0') with
  * <test:runstate>N</test:runstate> (virDomainState number), <test:transient/>
- * and <test:hasmanagedsave/>. Networks, pools, devices in the file are
- * accepted and ignored (bvirsh has no commands for them yet).
+ * and <test:hasmanagedsave/>. <network> elements (or <network file='…'/>)
+ * become the node's virtual networks (network.ts); pools and devices in the
+ * file are accepted and ignored (bvirsh has no commands for them yet).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { NodeInfo } from '../api';
 import { VirError } from '../errors';
+import { DEFAULT_NETWORK_XML } from './network';
 import { attr, child, children, parseXML, type XNode } from './xml';
 
 export interface TestCell { memory: number; cpus: Array<{ id: number; socket: number; core: number }> }
@@ -28,6 +30,8 @@ export interface TestNode {
   cells: TestCell[];
   /** <domain> elements, file= references resolved */
   domains: XNode[];
+  /** <network> elements (file= resolved), or the default network's XML */
+  networks: Array<XNode | string>;
 }
 
 /** The <domain> libvirt's test:///default starts with. */
@@ -64,7 +68,7 @@ export function defaultNode(): TestNode {
     memory: (i + 1) * 2048 * 1024,
     cpus: Array.from({ length: 8 }, (_, j) => ({ id: i * 8 + j, socket: i, core: j })),
   }));
-  return { info: defaultInfo(), cells, domains: [parseXML(DEFAULT_DOMAIN_XML, '(test driver)')] };
+  return { info: defaultInfo(), cells, domains: [parseXML(DEFAULT_DOMAIN_XML, '(test driver)')], networks: [DEFAULT_NETWORK_XML] };
 }
 
 function connectError(detail: string, warning?: string): VirError {
@@ -118,7 +122,11 @@ export function loadNodeFile(path: string): TestNode {
     }
     return readXMLFile(isAbsolute(file) ? file : join(dirname(path), file));
   });
-  return { info, cells: [], domains };
+  const networks = children(root, 'network').map((n) => {
+    const file = attr(n, 'file');
+    return file === undefined ? n : readXMLFile(isAbsolute(file) ? file : join(dirname(path), file));
+  });
+  return { info, cells: [], domains, networks };
 }
 
 /** Highest host CPU count the node describes (libvirt's VIR_NODEINFO_MAXCPUS). */
