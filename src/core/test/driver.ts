@@ -23,10 +23,15 @@ import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
 import { validateTestDomain } from './validate';
 import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
-import {
-  listTestNetworks, testNetworkByName, testNetworkByUUID, testNetworkCreate, testNetworkDefine, TestNetworks,
-} from './network';
-import { defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
+import type { TestNetworks } from './network';
+import { DEFAULT_NETWORK_XML, defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
+import type { XNode } from './xml';
+
+/** The network half of the driver, loaded on first use: domain commands start without it. */
+function networksModule(): typeof import('./network') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./network');
+}
 
 /** libvirt's test driver starts each guest clock here (testDomainObjPrivateAlloc). */
 const TEST_GUEST_TIME = 627319920;
@@ -58,15 +63,21 @@ export class TestDriverState {
   private readonly uuids = new Map<string, DomainObj>();
   private nextId = 1;
   refs = 0;
-  readonly networks: TestNetworks;
+  private networkObjs?: TestNetworks;
+  /** the default network's definition until first use (a node file's are checked at connect) */
+  private readonly lazyNetworks?: Array<XNode | string>;
 
   constructor(node: TestNode) {
     this.info = node.info;
     this.cells = node.cells;
-    try {
-      this.networks = new TestNetworks(node.networks);
-    } catch (e) {
-      throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: (e as Error).message });
+    if (node.networks.every((n) => n === DEFAULT_NETWORK_XML)) {
+      this.lazyNetworks = node.networks; // known good: parsed when a network call needs it
+    } else {
+      try {
+        this.networkObjs = new (networksModule().TestNetworks)(node.networks);
+      } catch (e) {
+        throw new VirError('VIR_ERR_NO_CONNECT', 'failed to connect to the hypervisor', { detail: (e as Error).message });
+      }
     }
     for (const x of node.domains) {
       const def = parseTestDomain(x);
@@ -83,6 +94,10 @@ export class TestDriverState {
       obj.reason = 'unknown'; // a state loaded from the node file has no reason (libvirt's 0)
       this.insert(obj);
     }
+  }
+
+  get networks(): TestNetworks {
+    return (this.networkObjs ??= new (networksModule().TestNetworks)(this.lazyNetworks ?? []));
   }
 
   private newObj(def: TestDomainDef, persistent: boolean): DomainObj {
@@ -503,11 +518,11 @@ export class TestConnection implements Connection {
   }
 
   get networks(): TestNetworks { return this.state.networks; }
-  async listAllNetworks(flags: ListAllNetworksFlags = {}): Promise<Network[]> { return listTestNetworks(this, flags); }
-  async networkLookupByName(name: string): Promise<Network> { return testNetworkByName(this, name); }
-  async networkLookupByUUIDString(uuid: string): Promise<Network> { return testNetworkByUUID(this, uuid); }
-  async networkDefineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return testNetworkDefine(this, xml, flags); }
-  async networkCreateXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return testNetworkCreate(this, xml, flags); }
+  async listAllNetworks(flags: ListAllNetworksFlags = {}): Promise<Network[]> { return networksModule().listTestNetworks(this, flags); }
+  async networkLookupByName(name: string): Promise<Network> { return networksModule().testNetworkByName(this, name); }
+  async networkLookupByUUIDString(uuid: string): Promise<Network> { return networksModule().testNetworkByUUID(this, uuid); }
+  async networkDefineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return networksModule().testNetworkDefine(this, xml, flags); }
+  async networkCreateXML(xml: string, flags: { validate?: boolean } = {}): Promise<Network> { return networksModule().testNetworkCreate(this, xml, flags); }
 
   async domainXMLToNative(format: string, xml: string): Promise<string> {
     return nativeConverter('virConnectDomainXMLToNative').domainXMLToNative(format, xml);

@@ -14,17 +14,6 @@ import { formatNetworkXML } from '../network/format';
 import { validateNetworkXML } from '../network/validate';
 import type { XNode } from './xml';
 
-export const DEFAULT_NETWORK_XML = `<network>
-  <name>default</name>
-  <uuid>dd8fe884-6c02-601e-7551-cca97df1c5df</uuid>
-  <forward/>
-  <bridge name='virbr0'/>
-  <ip address='192.168.122.1' netmask='255.255.255.0'>
-    <dhcp>
-      <range start='192.168.122.2' end='192.168.122.254'/>
-    </dhcp>
-  </ip>
-</network>`;
 
 interface NetObj {
   def: NetworkDef;

@@ -19,7 +19,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { NodeInfo } from '../api';
 import { VirError } from '../errors';
-import { DEFAULT_NETWORK_XML } from './network';
 import { attr, child, children, parseXML, type XNode } from './xml';
 
 export interface TestCell { memory: number; cpus: Array<{ id: number; socket: number; core: number }> }
@@ -62,6 +61,19 @@ export const DEFAULT_DOMAIN_XML = `<domain type='test'>
 function defaultInfo(): NodeInfo {
   return { model: 'i686', memory: 3 * 1024 * 1024, cpus: 16, mhz: 1400, nodes: 2, sockets: 2, cores: 2, threads: 2 };
 }
+
+/** test:///default's one network, `default` (NAT on virbr0), as libvirt's test driver has it */
+export const DEFAULT_NETWORK_XML = `<network>
+  <name>default</name>
+  <uuid>dd8fe884-6c02-601e-7551-cca97df1c5df</uuid>
+  <forward/>
+  <bridge name='virbr0'/>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='192.168.122.2' end='192.168.122.254'/>
+    </dhcp>
+  </ip>
+</network>`;
 
 export function defaultNode(): TestNode {
   const cells: TestCell[] = [0, 1].map((i) => ({
