@@ -114,10 +114,8 @@ export abstract class BaseCommand extends Command {
       throw new UsageError(`unexpected data '${stray}'`);
     }
     this.checkRepeats(ctor);
-    const missing = ctor.requiredOptions.filter((name) => {
-      const v = this.option(name);
-      return v === undefined || v === '';
-    });
+    // (given but empty is not missing: virsh accepts the line and fails when the command reads it)
+    const missing = ctor.requiredOptions.filter((name) => this.option(name) === undefined);
     if (missing.length > 0) {
       throw new UsageError(missing.map((name) => `command '${this.commandName}' requires <${name}> option`).join('\n'));
     }
@@ -200,7 +198,11 @@ export abstract class BaseCommand extends Command {
   /** A required option (virsh's `<domain>` style), or virsh's usage error. */
   protected required(name: string): string {
     const v = this.option<string>(name);
-    if (v === undefined || v === '') throw new UsageError(`command '${this.commandName}' requires <${name}> option`);
+    if (v === undefined) throw new UsageError(`command '${this.commandName}' requires <${name}> option`);
+    if (v === '') {
+      this.accepted = true; // a run-time error in virsh: the line goes on
+      throw new VirError('VIR_ERR_INVALID_ARG', `Failed to get option '${name}': Option argument is empty`);
+    }
     return v;
   }
 

@@ -214,6 +214,8 @@ function sortedRecords(r: Result): Result {
     it('node XML: balloon collection period', () => seq(nodeURI, ['dommemstat web1 --period 5', 'dumpxml web1',
       'dommemstat off1 --period 3', 'dommemstat db1 --period 7 --config', 'dumpxml db1 --inactive', 'dommemstat web1 --period 0 --live',
       'dumpxml web1', 'dommemstat off1 --period 2 --live']));
+    it('an empty required option is a run-time error: the line goes on', () => seq('test:///default', ["dominfo ''", 'domid test',
+      "vcpucount '' --maximum", "define ''", "domstats ''", "undefine --domain ''", 'list --all'], { lookupFails: true }));
     it('node XML: managed-save images', () => seq(nodeURI, ['dominfo ms1', 'undefine ms1', 'start ms2', 'dominfo ms2',
       'undefine ms1 --managed-save', 'list --all']));
     it('assorted domain XML: define, dumpxml, block/interface lists, boot, lifecycle actions', async () => {
