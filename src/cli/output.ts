@@ -84,3 +84,13 @@ export function cpuRanges(bits: boolean[]): string {
   }
   return parts.join(',');
 }
+
+/** virsh's vshPrettyCapacity + "%.3lf %s": bytes in the largest binary unit below the value. */
+export function prettyCapacity(bytes: bigint): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let limit = 1024n;
+  for (let i = 0; i < units.length - 1; i++, limit *= 1024n) {
+    if (bytes < limit) return `${(Number(bytes) / Number(limit / 1024n)).toFixed(3)} ${units[i]}`;
+  }
+  return `${(Number(bytes) / Number(limit / 1024n)).toFixed(3)} EiB`;
+}

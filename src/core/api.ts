@@ -74,6 +74,13 @@ export interface NodeInfo {
   threads: number;
 }
 
+/** virDomainBlockInfo, in bytes: the size the guest sees, the host storage it takes, the host file's size */
+export interface BlockInfo {
+  capacity: bigint;
+  allocation: bigint;
+  physical: bigint;
+}
+
 /** virTypedParameter-ish per-CPU statistics (cpu-stats) */
 export interface CpuStats {
   /** nanoseconds, per vCPU (index = vCPU) */
@@ -180,6 +187,8 @@ export interface Domain {
   getSecurityLabel?(): Promise<{ model: string; doi: string; label: string; enforcing: boolean } | null>;
   /** domblklist: target and source of each disk (inactive: from the persistent definition) */
   getBlockDevices?(flags?: { inactive?: boolean }): Promise<Array<{ type: string; device: string; target: string; source: string }>>;
+  /** virDomainGetBlockInfo: a disk named by its target (vda) or its source path */
+  getBlockInfo?(disk: string): Promise<BlockInfo>;
   /** domiflist */
   getInterfaces?(flags?: { inactive?: boolean }): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
   /** virDomainSetMemoryStatsPeriod (dommemstat --period) */

@@ -3,7 +3,7 @@
  * for each domain a list of typed fields named as libvirt names them
  * (`state.state`, `cpu.time`, `balloon.current`, `vcpu.0.time`, `net.0.name`,
  * `block.0.capacity` …). The groups are gathered here from the Domain API every
- * driver has; a driver says which groups it can honestly fill:
+ * driver has (block sizes: getBlockInfo); a driver says which groups it can honestly fill:
  *   test:///  state only (as libvirt 9's test driver);
  *   bhyve     state, cpu-total, balloon, vcpu, interface, block — per-device I/O
  *             counters are absent: bhyve(8) exposes none for disks, and tap
@@ -11,7 +11,6 @@
  * A group the driver lacks is left out, or with `enforce` refused with
  * libvirt's message naming the bits.
  */
-import { statSync } from 'node:fs';
 import { DomainState, type Connection, type Domain, type ListAllDomainsFlags, type MemoryStats } from './api';
 import { VirError } from './errors';
 
@@ -113,25 +112,15 @@ const COLLECTORS: Partial<Record<StatsGroup, (dom: Domain, active: boolean, out:
   async block(dom, _active, out) {
     const disks = dom.getBlockDevices ? await dom.getBlockDevices() : [];
     out.push(['block.count', u(disks.length)]);
-    disks.forEach((d, k) => {
+    for (const [k, d] of disks.entries()) {
       out.push([`block.${k}.name`, str(d.target)]);
-      if (d.source === '-') return;
+      if (d.source === '-') continue;
       out.push([`block.${k}.path`, str(d.source)]);
-      const st = sizeOf(d.source);
-      if (st) out.push([`block.${k}.allocation`, ull(st.allocation)], [`block.${k}.capacity`, ull(st.capacity)], [`block.${k}.physical`, ull(st.capacity)]);
-    });
+      const info = await dom.getBlockInfo?.(d.target).catch(() => undefined); // gone or unreadable: sizes left out, as libvirt does
+      if (info) out.push([`block.${k}.allocation`, ull(info.allocation)], [`block.${k}.capacity`, ull(info.capacity)], [`block.${k}.physical`, ull(info.physical)]);
+    }
   },
 };
-
-/** A disk image's size (capacity) and the bytes it takes on disk (allocation); regular files only. */
-function sizeOf(path: string): { capacity: bigint; allocation: bigint } | undefined {
-  try {
-    const st = statSync(path, { bigint: true });
-    return st.isFile() ? { capacity: st.size, allocation: st.blocks * 512n } : undefined;
-  } catch {
-    return undefined; // gone or unreadable: libvirt leaves the sizes out too
-  }
-}
 
 /**
  * The records for `domains` (virDomainListGetStats) or for every domain the

@@ -62,3 +62,8 @@ export function readOnlyError(apiName: string): VirError {
 export function secureReadOnlyError(): VirError {
   return new VirError('VIR_ERR_OPERATION_DENIED', 'operation forbidden: virDomainGetXMLDesc with secure flag');
 }
+
+/** A disk path or target the domain does not have (virDomainGetBlockInfo and friends). */
+export function diskNotAssigned(disk: string): VirError {
+  return new VirError('VIR_ERR_INVALID_ARG', `invalid argument: invalid path ${disk} not assigned to domain`);
+}

@@ -19,7 +19,7 @@ function same(ours: Result, theirs: Result, what: string): void {
 function perDomain(doms: string[]): string[] {
   const cmds = ['dominfo', 'domstate', 'domstate --reason', 'domid', 'domuuid', 'dumpxml', 'dumpxml --inactive',
     'vcpucount', 'vcpucount --maximum', 'vcpucount --config', 'vcpuinfo', 'vcpuinfo --pretty', 'dommemstat', 'domblklist',
-    'domblklist --details', 'domiflist', 'vncdisplay', 'domstats'];
+    'domblklist --details', 'domiflist', 'vncdisplay', 'domstats', 'domblkinfo --all', 'domblkinfo --all --human'];
   return doms.flatMap((d) => cmds.map((c) => `${c} ${d}`));
 }
 
@@ -38,6 +38,8 @@ const COMMON = [
   'list extra', 'nodeinfo extra', 'hostname --foo', 'list --all --all', 'list -x', 'dominfo test --domain test',
   'dominfo test --foo=3', 'domstate test --reason --reason', 'vcpucount test --maximum --active', 'vcpucount test --live --config',
   'start nosuch', 'destroy nosuch', 'undefine nosuch', 'autostart nosuch', 'dommemstat nosuch', 'domname nosuch',
+  'domblkinfo test vda', 'domblkinfo test vda --human', 'domblkinfo test /guest/diskimage1', 'domblkinfo test vdx', 'domblkinfo test',
+  "domblkinfo test ''", 'domblkinfo test vda --all', 'domblkinfo --device vda --domain test', 'domblkinfo nosuch vda',
 ];
 
 /** domstats over all domains: libvirt returns them in hash-table order (it changes from run to run), we in list order */

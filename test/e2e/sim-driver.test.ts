@@ -289,7 +289,16 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
       code: 1, stdout: '\n', stderr: 'error: argument unsupported: Stats types bits 0xc0 are not supported by this daemon\n' });
     assert.deepEqual(await bvirsh(dir, ['domstats', '--perf', 'st1']), { code: 0, stdout: "Domain: 'st1'\n\n", stderr: '' });
     assert.deepEqual(await bvirsh(dir, ['domstats', 'st1', 'nosuch']), { code: 1, stdout: '\n', stderr: "error: failed to get domain 'nosuch'\n" });
+    // domblkinfo: the same sizes, by target or by path; a missing image is a clear error
+    const alloc = String(on['block.0.allocation']);
+    const sizes = `Capacity:       2097152\nAllocation:     ${alloc}\nPhysical:       2097152\n\n`;
+    assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st1', 'vda']), { code: 0, stdout: sizes, stderr: '' });
+    assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st2', disk]), { code: 0, stdout: sizes, stderr: '' });
+    assert.match((await bvirsh(dir, ['domblkinfo', '--all', '--human', 'st1'])).stdout, /^ vda +2\.000 MiB +\d+\.\d{3} (KiB|MiB) +2\.000 MiB\n/m);
     assert.equal((await bvirsh(dir, ['destroy', 'st1'])).code, 0);
+    rmSync(disk);
+    assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st1', 'vda']), { code: 1, stdout: '\n', stderr: `error: cannot stat file '${disk}': No such file or directory\n` });
+    assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st1', 'vdb']), { code: 1, stdout: '\n', stderr: 'error: invalid argument: invalid path vdb not assigned to domain\n' });
   });
 
   it('start/create --autodestroy: the guest ends with the bvirsh that started it, even one killed with SIGKILL', async () => {

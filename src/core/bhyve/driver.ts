@@ -10,13 +10,14 @@ import { existsSync, lstatSync, readFileSync, readdirSync, symlinkSync, unlinkSy
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type {
-  Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, ListAllNetworksFlags, MemoryStats, Network, NodeInfo,
+  BlockInfo, Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, ListAllNetworksFlags, MemoryStats, Network, NodeInfo,
   OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
   ConsoleOptions, CreateXMLFlags,
 } from '../api';
 import { DomainState } from '../api';
 import { DEFAULT_VNC_LISTEN, type DomainDef, type InterfaceDef } from '../conf/domain';
-import { VirError, readOnlyError, secureReadOnlyError } from '../errors';
+import { VirError, diskNotAssigned, readOnlyError, secureReadOnlyError } from '../errors';
+import { diskSizes } from './disk-info';
 import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
@@ -450,6 +451,15 @@ export class BhyveDomain implements Domain {
     return this.definition().devices.disks.map((d) => ({
       type: d.type, device: d.device, target: d.target.dev, source: d.source.path ?? '-',
     }));
+  }
+
+  async getBlockInfo(disk: string): Promise<BlockInfo> {
+    const d = this.definition().devices.disks.find((x) => x.target.dev === disk || (x.source.path !== undefined && x.source.path === disk));
+    if (!d) throw diskNotAssigned(disk);
+    if (d.source.path === undefined) {
+      throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: disk '${d.target.dev}' does not currently have a source assigned`);
+    }
+    return diskSizes(this.host, d.source.path);
   }
 
   async getInterfaces(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {

@@ -12,11 +12,11 @@
  */
 import {
   DomainState,
-  type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
+  type BlockInfo, type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
   type ListAllNetworksFlags, type Network, type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags,
   type VcpuCountFlags, type VcpuInfo, type XMLDescFlags, type CreateXMLFlags,
 } from '../api';
-import { readOnlyError, secureReadOnlyError, VirError } from '../errors';
+import { diskNotAssigned, readOnlyError, secureReadOnlyError, VirError } from '../errors';
 import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
@@ -312,6 +312,12 @@ class TestDomain implements Domain {
 
   async getInterfaces(flags: { inactive?: boolean } = {}): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
     return this.oneDef(this.obj(), flags.inactive).nets.map((n) => ({ ...n }));
+  }
+
+  /** libvirt's test driver answers the same made-up sizes for every disk it has */
+  async getBlockInfo(disk: string): Promise<BlockInfo> {
+    if (!this.oneDef(this.obj(), false).disks.some((d) => d.target === disk || d.source === disk)) throw diskNotAssigned(disk);
+    return { capacity: 1099506450432n, allocation: 1099511627776n, physical: 1099511627776n };
   }
 
   async setMemoryStatsPeriod(period: number, flags: { live?: boolean; config?: boolean } = {}): Promise<void> {
