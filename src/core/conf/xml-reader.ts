@@ -162,7 +162,7 @@ function read(xml: string): XmlElement {
   const attrStore: string[] = [];
   // most documents hold no reference at all: then no text or value needs decoding
   const hasRefs = xml.indexOf('&') >= 0;
-  const tok = new XmlTokenizer(xml);
+  const tok = new XmlTokenizer(xml, false, attrStore);
   for (;;) {
     switch (tok.next()) {
       case Token.Text: {
@@ -175,13 +175,12 @@ function read(xml: string): XmlElement {
       }
       case Token.StartTag: {
         const name = tok.name;
-        const attrStart = attrStore.length;
-        while (tok.nextAttr()) {
-          const aname = tok.attrName;
-          for (let s = attrStart; s < attrStore.length; s += 2) if (attrStore[s] === aname) throw new MalformedXml(`duplicate attribute '${aname}' on <${name}>`);
-          attrStore.push(aname, hasRefs ? decode(tok.attrValue, aname, true) : tok.attrValue);
-        }
-        const el = new XmlElement(name, attrStore, attrStart, attrStore.length);
+        // the tokenizer has appended the attributes to attrStore: decode their values in place
+        const attrStart = tok.attrStart;
+        const attrEnd = tok.attrEnd;
+        if (hasRefs) for (let a = attrStart; a < attrEnd; a += 2) attrStore[a + 1] = decode(attrStore[a + 1], attrStore[a], true);
+        tok.checkStartTag();
+        const el = new XmlElement(name, attrStore, attrStart, attrEnd);
         if (stack.length > 0) kids[nkids++] = el;
         else if (root) throw new MalformedXml('more than one root element');
         else root = el;

@@ -154,13 +154,13 @@ function readPlainTree(xml: string): XNode | undefined {
         const name = tok.name;
         if (SPECIAL_NAMES.has(name)) return undefined;
         const node: XNode = { name, attrs: [], children: [] };
-        while (tok.nextAttr()) {
-          const aname = tok.attrName;
-          if (SPECIAL_NAMES.has(aname)) return undefined;
-          for (const [k2] of node.attrs) if (k2 === aname) return undefined;
-          const v = decodeNamed(tok.attrValue.trim());
+        tok.checkStartTag();
+        const attrs = tok.attrs;
+        for (let a = tok.attrStart; a < tok.attrEnd; a += 2) {
+          if (SPECIAL_NAMES.has(attrs[a])) return undefined;
+          const v = decodeNamed(attrs[a + 1].trim());
           if (v === undefined) return undefined;
-          node.attrs.push([aname, v]);
+          node.attrs.push([attrs[a], v]);
         }
         if (stack.length > 0) stack[stack.length - 1].children.push(node);
         else if (root) return undefined; // a second root

@@ -7,8 +7,9 @@
  * its own way out (a worded error, or giving up to the full parser).
  *
  * A pull tokenizer: next() reads one token and leaves what it found in public fields; after a
- * StartTag the reader takes the tag's attributes one by one with nextAttr() (so it can check and
- * decode each in document order) until it returns false, before calling next() again. Text that
+ * StartTag the reader takes the tag's attributes from attrs[attrStart, attrEnd), then calls checkStartTag(), which
+ * throws the syntax error the tag may break off with (so that errors come in document order:
+ * the reader's checks of the attributes before it first). Text that
  * is only whitespace (indentation) makes no token; a reader that wants it (whitespace-only leaf)
  * has the positions. Malformed markup throws MalformedXml; its message is the strict reader's
  * wording.
@@ -30,7 +31,7 @@ export const enum Token {
   End,
   /** text with something besides whitespace in [start, end): references not decoded */
   Text,
-  /** '<name': `name` is set; the attributes follow through nextAttr() */
+  /** '<name …>' or '<name …/>': name, attrs[attrStart, attrEnd), selfClose (then call checkStartTag()) */
   StartTag,
   /** '</name>': the name is [start + 2, nameEnd) (see endTagIs) */
   EndTag,
@@ -85,18 +86,22 @@ export class XmlTokenizer {
   name = '';
   /** EndTag: end of its name */
   nameEnd = 0;
-  /** after nextAttr() returned true: the attribute's name and its value as written (references not decoded) */
-  attrName = '';
-  attrValue = '';
-  /** after nextAttr() returned false: the start tag ended with '/>' */
+  /** StartTag: its attributes are attrs[attrStart, attrEnd) (see `attrs`) */
+  attrStart = 0;
+  attrEnd = 0;
+  /** StartTag: it ended with '/>' */
   selfClose = false;
+  /** StartTag: the syntax error the tag breaks off with after attrs, if any (see checkStartTag) */
+  tagError: MalformedXml | null = null;
   private readonly n: number;
   /** where the next '<' is when a start tag has already looked it up, else -2 */
   private knownLt = -2;
-  /** the first '<' after the current start tag's name (-1: none) */
-  private tagLt = -1;
 
-  constructor(readonly xml: string, private readonly plain = false) {
+  /**
+   * `attrs`: the list each start tag's attributes are appended to, names and values as written
+   * (references not decoded) alternating; a reader may hand in the list it keeps them in.
+   */
+  constructor(readonly xml: string, private readonly plain = false, readonly attrs: string[] = []) {
     this.n = xml.length;
   }
 
@@ -104,8 +109,12 @@ export class XmlTokenizer {
     return this.plain ? scanPlainName(this.xml, at) : scanXmlName(this.xml, at);
   }
 
-  /** the next token (see Token for what it leaves in the fields) */
+  /**
+   * The next token (see Token for what it leaves in the fields). Kept small so that the optimising
+   * compiler inlines it into the reader's loop: markup other than tags is read out of line.
+   */
   next(): Token {
+    if (this.tagError !== null) throw this.tagError;
     const xml = this.xml;
     const n = this.n;
     const i = this.pos;
@@ -129,6 +138,26 @@ export class XmlTokenizer {
     }
     this.start = lt;
     const c = xml.charCodeAt(lt + 1);
+    if (c === 47 /* / */) return this.readEndTag(lt);
+    if (c === 63 /* ? */ || c === 33 /* ! */) return this.readDeclaration(lt, c);
+    this.readStartTag(lt);
+    return Token.StartTag;
+  }
+
+  private readEndTag(lt: number): Token {
+    const xml = this.xml;
+    const nameEnd = this.nameEndAt(lt + 2);
+    let gt = nameEnd;
+    if (!this.plain) while (gt < this.n && isSpace(xml.charCodeAt(gt))) gt++;
+    if (nameEnd === lt + 2 || xml.charCodeAt(gt) !== 62 /* > */) throw new MalformedXml('malformed end tag');
+    this.nameEnd = nameEnd;
+    this.pos = gt + 1;
+    return Token.EndTag;
+  }
+
+  /** '<?' (c is '?') or '<!' (c is '!') at lt: a processing instruction, comment or CDATA section */
+  private readDeclaration(lt: number, c: number): Token {
+    const xml = this.xml;
     if (c === 63 /* ? */) {
       const e = xml.indexOf('?>', lt + 2);
       if (e < 0) throw new MalformedXml('unterminated processing instruction');
@@ -136,79 +165,80 @@ export class XmlTokenizer {
       this.pos = e + 2;
       return Token.ProcessingInstruction;
     }
-    if (c === 33 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const e = xml.indexOf('-->', lt + 4);
-        if (e < 0) throw new MalformedXml('unterminated comment');
-        this.end = e;
-        this.pos = e + 3;
-        return Token.Comment;
-      }
-      if (!xml.startsWith('<![CDATA[', lt)) throw new MalformedXml("'<!' that opens neither a comment nor a CDATA section");
-      const e = xml.indexOf(']]>', lt + 9);
-      if (e < 0) throw new MalformedXml('unterminated CDATA section');
+    if (xml.startsWith('<!--', lt)) {
+      const e = xml.indexOf('-->', lt + 4);
+      if (e < 0) throw new MalformedXml('unterminated comment');
       this.end = e;
       this.pos = e + 3;
-      return Token.CData;
+      return Token.Comment;
     }
-    if (c === 47 /* / */) {
-      const nameEnd = this.nameEndAt(lt + 2);
-      let gt = nameEnd;
-      if (!this.plain) while (gt < n && isSpace(xml.charCodeAt(gt))) gt++;
-      if (nameEnd === lt + 2 || xml.charCodeAt(gt) !== 62 /* > */) throw new MalformedXml('malformed end tag');
-      this.nameEnd = nameEnd;
-      this.pos = gt + 1;
-      return Token.EndTag;
-    }
-    const at = this.nameEndAt(lt + 1);
-    if (at === lt + 1) throw new MalformedXml('malformed start tag');
-    this.name = xml.slice(lt + 1, at);
-    this.pos = at;
-    this.selfClose = false;
-    // The first '<' after the name: an attribute value reaching past it holds a '<' (not
-    // allowed), and when the tag is well formed it is also where the next markup starts. One
-    // search per tag instead of one per attribute value plus one for the next tag.
-    this.tagLt = xml.indexOf('<', at);
-    return Token.StartTag;
+    if (!xml.startsWith('<![CDATA[', lt)) throw new MalformedXml("'<!' that opens neither a comment nor a CDATA section");
+    const e = xml.indexOf(']]>', lt + 9);
+    if (e < 0) throw new MalformedXml('unterminated CDATA section');
+    this.end = e;
+    this.pos = e + 3;
+    return Token.CData;
   }
 
   /**
-   * After a StartTag: reads the next attribute into attrName/attrValue and returns true, or
-   * reads the tag's end ('>' or '/>', see selfClose) and returns false.
+   * The start tag at `lt`: its name, then its attributes into attrs until '>' or '/>'. A syntax
+   * error after the name is not thrown at once but kept in tagError with the attributes before it,
+   * so that the reader's own checks of those (entities) come first, in document order.
    */
-  nextAttr(): boolean {
+  private readStartTag(lt: number): void {
     const xml = this.xml;
     const n = this.n;
-    let at = this.pos;
-    const ws = at;
-    while (at < n && isSpace(xml.charCodeAt(at))) at++;
-    const ch = xml.charCodeAt(at);
-    if (ch === 62 /* > */ || (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62)) {
-      this.selfClose = ch === 47;
-      this.pos = ch === 47 ? at + 2 : at + 1;
-      this.knownLt = this.tagLt;
-      return false;
+    let at = this.nameEndAt(lt + 1);
+    if (at === lt + 1) throw new MalformedXml('malformed start tag');
+    const name = xml.slice(lt + 1, at);
+    this.name = name;
+    // The first '<' after the name: an attribute value reaching past it holds a '<' (not
+    // allowed), and when the tag is well formed it is also where the next markup starts. One
+    // search per tag instead of one per attribute value plus one for the next tag.
+    const nextLt = xml.indexOf('<', at);
+    const attrs = this.attrs;
+    const first = attrs.length;
+    this.attrStart = first;
+    for (;;) {
+      const ws = at;
+      while (at < n && isSpace(xml.charCodeAt(at))) at++;
+      const ch = xml.charCodeAt(at);
+      if (ch === 62 /* > */) { at++; this.selfClose = false; break; }
+      if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { at += 2; this.selfClose = true; break; }
+      if (at === ws) return this.breakTag(`malformed start tag <${name}>`); // attributes need whitespace before them
+      const nameEnd = this.nameEndAt(at);
+      if (nameEnd === at) return this.breakTag(`malformed attribute in <${name}>`);
+      const aname = xml.slice(at, nameEnd);
+      at = nameEnd;
+      if (!this.plain) while (at < n && isSpace(xml.charCodeAt(at))) at++;
+      if (xml.charCodeAt(at) !== 61 /* = */) return this.breakTag(`attribute '${aname}' without a value in <${name}>`);
+      at++;
+      if (!this.plain) while (at < n && isSpace(xml.charCodeAt(at))) at++;
+      const q = xml.charCodeAt(at);
+      if (q !== 34 && q !== 39) return this.breakTag(`unquoted value of attribute '${aname}' in <${name}>`);
+      const close = xml.indexOf(q === 34 ? '"' : "'", at + 1);
+      if (close < 0) return this.breakTag(`unterminated value of attribute '${aname}'`);
+      if (nextLt >= 0 && nextLt < close) return this.breakTag(`'<' in the value of attribute '${aname}'`);
+      for (let s = first; s < attrs.length; s += 2) if (attrs[s] === aname) return this.breakTag(`duplicate attribute '${aname}' on <${name}>`);
+      attrs.push(aname, xml.slice(at + 1, close));
+      at = close + 1;
     }
-    const name = this.name;
-    if (at === ws) throw new MalformedXml(`malformed start tag <${name}>`); // attributes need whitespace before them
-    const nameEnd = this.nameEndAt(at);
-    if (nameEnd === at) throw new MalformedXml(`malformed attribute in <${name}>`);
-    const aname = xml.slice(at, nameEnd);
-    at = nameEnd;
-    if (!this.plain) while (at < n && isSpace(xml.charCodeAt(at))) at++;
-    if (xml.charCodeAt(at) !== 61 /* = */) throw new MalformedXml(`attribute '${aname}' without a value in <${name}>`);
-    at++;
-    if (!this.plain) while (at < n && isSpace(xml.charCodeAt(at))) at++;
-    const q = xml.charCodeAt(at);
-    if (q !== 34 && q !== 39) throw new MalformedXml(`unquoted value of attribute '${aname}' in <${name}>`);
-    const close = xml.indexOf(q === 34 ? '"' : "'", at + 1);
-    if (close < 0) throw new MalformedXml(`unterminated value of attribute '${aname}'`);
-    const lt = this.tagLt;
-    if (lt >= 0 && lt < close) throw new MalformedXml(`'<' in the value of attribute '${aname}'`);
-    this.attrName = aname;
-    this.attrValue = xml.slice(at + 1, close);
-    this.pos = close + 1;
-    return true;
+    this.attrEnd = attrs.length;
+    this.pos = at;
+    this.knownLt = nextLt;
+  }
+
+  private breakTag(error: string): void {
+    this.attrEnd = this.attrs.length;
+    this.tagError = new MalformedXml(error);
+  }
+
+  /**
+   * After a StartTag, once the reader has taken its attributes: throws the tag's syntax error, if
+   * it has one (see readStartTag). next() throws it too, should a reader not ask.
+   */
+  checkStartTag(): void {
+    if (this.tagError !== null) throw this.tagError;
   }
 
   /** after an EndTag: whether its name is `name` (compared in place, no slice) */
