@@ -1,6 +1,8 @@
 /**
  * readXMLTree(xml): a strict, single-pass XML reader for domain XML — the
- * conversion hot path (≥ 20 000 documents/s is the goal, see bench/).
+ * conversion hot path (≥ 20 000 documents/s is the goal, see bench/). The
+ * markup is read by the shared tokenizer (../xml/tokenizer.ts, whose messages
+ * are this reader's); this file builds the tree and checks the structure.
  *
  * Safety rules (checked before any tree is built):
  *  - size limit MAX_XML_BYTES (10 MiB), checked first;

