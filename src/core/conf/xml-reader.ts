@@ -1,6 +1,8 @@
 /**
  * readXMLTree(xml): a strict, single-pass XML reader for domain XML — the
- * conversion hot path (≥ 20 000 documents/s is the goal, see bench/).
+ * conversion hot path (≥ 20 000 documents/s is the goal, see bench/). The
+ * markup is read by the shared tokenizer (../xml/tokenizer.ts, whose messages
+ * are this reader's); this file builds the tree and checks the structure.
  *
  * Safety rules (checked before any tree is built):
  *  - size limit MAX_XML_BYTES (10 MiB), checked first;
@@ -22,6 +24,7 @@
  */
 import type * as FastXmlParser from 'fast-xml-parser';
 import { VirError } from '../errors';
+import { MalformedXml, PREDEFINED_ENTITIES, Token, XmlTokenizer } from '../xml/tokenizer';
 
 export const MAX_XML_BYTES = 10 * 1024 * 1024;
 /** deeper nesting than this is refused (keeps every later recursive walk bounded) */
@@ -86,30 +89,10 @@ export class XmlElement {
   }
 }
 
-const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** a reference: one of the predefined entities or a character reference */
 const ENTITY_RE = /&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g;
 /** an '&' that does not start a valid reference */
 const BAD_AMP_RE = /&(?!(?:lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);)/;
-
-/** end of the XML name starting at `at` (ASCII letters, digits, _ : . - and non-ASCII; not starting with a digit, '.' or '-'), or `at` when there is none */
-function scanName(xml: string, at: number): number {
-  const c0 = xml.charCodeAt(at);
-  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95 || c0 === 58 || c0 >= 0xc0)) return at;
-  let k = at + 1;
-  for (;;) {
-    const c = xml.charCodeAt(k);
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 45 || c === 46 ||
-      c === 0xb7 || c >= 0xc0) k++;
-    else return k;
-  }
-}
-
-/** xml.slice(start, end) === name, without building the slice */
-function sameName(xml: string, start: number, end: number, name: string): boolean {
-  if (end - start !== name.length) return false;
-  for (let k = 0; k < name.length; k++) if (xml.charCodeAt(start + k) !== name.charCodeAt(k)) return false;
-  return true;
-}
 
 /**
  * buf[from..to) as a new array of exactly that size. Array literals for the child counts
@@ -127,10 +110,6 @@ function copyList<T>(buf: T[], from: number, to: number): T[] {
   }
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13;
-}
-
 function xmlError(msg: string): VirError {
   return new VirError('VIR_ERR_XML_ERROR', `XML error: ${msg}`);
 }
@@ -142,18 +121,16 @@ function decode(s: string, name: string, inAttr: boolean): string {
 }
 
 function decodeRefs(s: string, where: string): string {
-  if (BAD_AMP_RE.test(s)) throw new Malformed(`invalid entity or '&' in ${where}`);
+  if (BAD_AMP_RE.test(s)) throw new MalformedXml(`invalid entity or '&' in ${where}`);
   return s.replace(ENTITY_RE, (_m, e: string) => {
     if (e[0] === '#') {
       const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Malformed(`invalid character reference in ${where}`);
+      if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new MalformedXml(`invalid character reference in ${where}`);
       return String.fromCodePoint(cp);
     }
-    return XML_ENTITIES[e];
+    return PREDEFINED_ENTITIES[e];
   });
 }
-
-class Malformed extends Error {}
 
 /** control characters XML does not allow (a module constant: a regex literal in the function would make a new RegExp object per call) */
 // eslint-disable-next-line no-control-regex
@@ -173,6 +150,7 @@ function refuseHostile(xml: string): void {
   }
 }
 
+/** the element tree of `xml`: the tokenizer reads the markup, this builds XmlElements and checks the document's structure */
 function read(xml: string): XmlElement {
   let root: XmlElement | undefined;
   const stack: XmlElement[] = [];
@@ -184,125 +162,77 @@ function read(xml: string): XmlElement {
   const kidsStart: number[] = [];
   // the attributes of every element, one after the other (see XmlElement)
   const attrStore: string[] = [];
-  let i = 0;
-  const n = xml.length;
   // most documents hold no reference at all: then no text or value needs decoding
   const hasRefs = xml.indexOf('&') >= 0;
-  // where the next '<' is when a start tag has already looked it up (see below), else -2
-  let knownLt = -2;
-  while (i < n) {
-    const lt = knownLt !== -2 ? knownLt : xml.indexOf('<', i);
-    knownLt = -2;
-    const textEnd = lt < 0 ? n : lt;
-    // whitespace between tags (indentation) is skipped without building strings
-    let k = i;
-    while (k < textEnd && isSpace(xml.charCodeAt(k))) k++;
-    if (k < textEnd) {
-      if (stack.length === 0) throw new Malformed('text outside the root element');
-      const top = stack[stack.length - 1];
-      const raw = xml.slice(i, textEnd);
-      const t = hasRefs ? decode(raw, top.name, false) : raw;
-      top.text = top.text === '' ? t : top.text + t;
-    }
-    if (lt < 0) break;
-    const c = xml.charCodeAt(lt + 1);
-    if (c === 63 /* ? */) {
-      const e = xml.indexOf('?>', lt + 2);
-      if (e < 0) throw new Malformed('unterminated processing instruction');
-      if (xml.startsWith('<?xml', lt) && /[\s?]/.test(xml[lt + 5] ?? '') && lt !== 0 && xml.slice(0, lt).trim() !== '') {
-        throw new Malformed('XML declaration not at the start of the document');
+  const tok = new XmlTokenizer(xml, false, attrStore);
+  for (;;) {
+    switch (tok.next()) {
+      case Token.Text: {
+        if (stack.length === 0) throw new MalformedXml('text outside the root element');
+        const top = stack[stack.length - 1];
+        const raw = xml.slice(tok.start, tok.end);
+        const t = hasRefs ? decode(raw, top.name, false) : raw;
+        top.text = top.text === '' ? t : top.text + t;
+        break;
       }
-      i = e + 2;
-      continue;
-    }
-    if (c === 33 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const e = xml.indexOf('-->', lt + 4);
-        if (e < 0) throw new Malformed('unterminated comment');
-        i = e + 3;
-        continue;
+      case Token.StartTag: {
+        const name = tok.name;
+        // the tokenizer has appended the attributes to attrStore: decode their values in place
+        const attrStart = tok.attrStart;
+        const attrEnd = tok.attrEnd;
+        if (hasRefs) for (let a = attrStart; a < attrEnd; a += 2) attrStore[a + 1] = decode(attrStore[a + 1], attrStore[a], true);
+        tok.checkStartTag();
+        const el = new XmlElement(name, attrStore, attrStart, attrEnd);
+        if (stack.length > 0) kids[nkids++] = el;
+        else if (root) throw new MalformedXml('more than one root element');
+        else root = el;
+        if (!tok.selfClose) {
+          if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
+          stack.push(el);
+          contentStart.push(tok.pos);
+          kidsStart.push(nkids);
+        }
+        break;
       }
-      // refuseHostile() admitted only comments and CDATA
-      const e = xml.indexOf(']]>', lt + 9);
-      if (e < 0) throw new Malformed('unterminated CDATA section');
-      if (stack.length === 0) throw new Malformed('CDATA outside the root element');
-      const top = stack[stack.length - 1];
-      top.text += xml.slice(lt + 9, e);
-      i = e + 3;
-      continue;
-    }
-    if (c === 47 /* / */) {
-      const nameEnd = scanName(xml, lt + 2);
-      let gt = nameEnd;
-      while (gt < n && isSpace(xml.charCodeAt(gt))) gt++;
-      if (nameEnd === lt + 2 || xml.charCodeAt(gt) !== 62) throw new Malformed('malformed end tag');
-      const top = stack.pop();
-      if (!top || !sameName(xml, lt + 2, nameEnd, top.name)) {
-        throw new Malformed(`end tag </${xml.slice(lt + 2, nameEnd)}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+      case Token.EndTag: {
+        const top = stack.pop();
+        if (!top || !tok.endTagIs(top.name)) {
+          throw new MalformedXml(`end tag </${tok.endTagName()}> does not match ${top ? `<${top.name}>` : 'any open element'}`);
+        }
+        const first = kidsStart.pop()!;
+        if (nkids > first) top.children = copyList(kids, first, nkids);
+        nkids = first;
+        // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
+        const start = contentStart.pop()!;
+        const lt = tok.start;
+        if (top.text === '' && top.children.length === 0 && start < lt) {
+          const raw = xml.slice(start, lt);
+          if (raw.indexOf('<') < 0) top.text = raw;
+        }
+        break;
       }
-      const first = kidsStart.pop()!;
-      if (nkids > first) top.children = copyList(kids, first, nkids);
-      nkids = first;
-      // a leaf holding only whitespace keeps it (<serial> </serial> is not <serial/>)
-      const start = contentStart.pop()!;
-      if (top.text === '' && top.children.length === 0 && start < lt) {
-        const raw = xml.slice(start, lt);
-        if (raw.indexOf('<') < 0) top.text = raw;
+      case Token.ProcessingInstruction: {
+        const lt = tok.start;
+        if (xml.startsWith('<?xml', lt) && /[\s?]/.test(xml[lt + 5] ?? '') && lt !== 0 && xml.slice(0, lt).trim() !== '') {
+          throw new MalformedXml('XML declaration not at the start of the document');
+        }
+        break;
       }
-      i = gt + 1;
-      continue;
-    }
-    // start tag: name, then attributes one by one, then '>' or '/>' (no match arrays: hot path)
-    let at = scanName(xml, lt + 1);
-    if (at === lt + 1) throw new Malformed('malformed start tag');
-    const name = xml.slice(lt + 1, at);
-    const attrStart = attrStore.length;
-    // The first '<' after the name: an attribute value reaching past it holds a '<' (not
-    // allowed), and when the tag is well formed it is also where the next markup starts. One
-    // search per tag instead of one per attribute value plus one for the next tag.
-    const nextLt = xml.indexOf('<', at);
-    let selfClose = false;
-    for (;;) {
-      const ws = at;
-      while (at < n && isSpace(xml.charCodeAt(at))) at++;
-      const ch = xml.charCodeAt(at);
-      if (ch === 62 /* > */) { at++; break; }
-      if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { selfClose = true; at += 2; break; }
-      if (at === ws) throw new Malformed(`malformed start tag <${name}>`); // attributes need whitespace before them
-      const nameEnd = scanName(xml, at);
-      if (nameEnd === at) throw new Malformed(`malformed attribute in <${name}>`);
-      const aname = xml.slice(at, nameEnd);
-      at = nameEnd;
-      while (at < n && isSpace(xml.charCodeAt(at))) at++;
-      if (xml.charCodeAt(at) !== 61 /* = */) throw new Malformed(`attribute '${aname}' without a value in <${name}>`);
-      at++;
-      while (at < n && isSpace(xml.charCodeAt(at))) at++;
-      const q = xml.charCodeAt(at);
-      if (q !== 34 && q !== 39) throw new Malformed(`unquoted value of attribute '${aname}' in <${name}>`);
-      const close = xml.indexOf(q === 34 ? '"' : "'", at + 1);
-      if (close < 0) throw new Malformed(`unterminated value of attribute '${aname}'`);
-      if (nextLt >= 0 && nextLt < close) throw new Malformed(`'<' in the value of attribute '${aname}'`);
-      const raw = xml.slice(at + 1, close);
-      at = close + 1;
-      for (let s = attrStart; s < attrStore.length; s += 2) if (attrStore[s] === aname) throw new Malformed(`duplicate attribute '${aname}' on <${name}>`);
-      attrStore.push(aname, hasRefs ? decode(raw, aname, true) : raw);
-    }
-    const el = new XmlElement(name, attrStore, attrStart, attrStore.length);
-    if (stack.length > 0) kids[nkids++] = el;
-    else if (root) throw new Malformed('more than one root element');
-    else root = el;
-    i = at;
-    knownLt = nextLt;
-    if (!selfClose) {
-      if (stack.length >= MAX_XML_DEPTH) throw xmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
-      stack.push(el);
-      contentStart.push(i);
-      kidsStart.push(nkids);
+      case Token.CData: {
+        // refuseHostile() admitted only comments and CDATA after '<!'
+        if (stack.length === 0) throw new MalformedXml('CDATA outside the root element');
+        const top = stack[stack.length - 1];
+        top.text += xml.slice(tok.start + 9, tok.end);
+        break;
+      }
+      case Token.Comment:
+        break;
+      case Token.End:
+        if (stack.length > 0) throw new MalformedXml(`unclosed element <${stack[stack.length - 1].name}>`);
+        if (!root) throw new MalformedXml('no root element');
+        return root;
     }
   }
-  if (stack.length > 0) throw new Malformed(`unclosed element <${stack[stack.length - 1].name}>`);
-  if (!root) throw new Malformed('no root element');
-  return root;
 }
 
 /** Read a document into its element tree, or throw VIR_ERR_XML_ERROR. */
@@ -311,7 +241,7 @@ export function readXMLTree(xml: string): XmlElement {
   try {
     return read(xml);
   } catch (e) {
-    if (!(e instanceof Malformed)) throw e;
+    if (!(e instanceof MalformedXml)) throw e;
     // loaded only here: start-up never pays for it
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { XMLValidator } = require('fast-xml-parser') as typeof FastXmlParser;

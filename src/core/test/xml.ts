@@ -5,7 +5,8 @@
  * empty elements).
  *
  * Parsing has two paths that build the same tree. The fast one (readPlain)
- * reads, in one pass, the plain XML that domain and node files are written
+ * reads, in one pass over the shared tokenizer (../xml/tokenizer.ts, in its
+ * plain mode), the plain XML that domain and node files are written
  * in; on anything else, malformed input included, it gives up and the full
  * one (parseXMLFull: fast-xml-parser, loaded only then) decides. Malformed
  * documents are reported with the wording libxml2 gives for the common cases
@@ -15,6 +16,7 @@
  */
 import type * as FastXmlParser from 'fast-xml-parser';
 import { VirError } from '../errors';
+import { MalformedXml, PREDEFINED_ENTITIES, Token, XmlTokenizer } from '../xml/tokenizer';
 
 export interface XNode {
   name: string;
@@ -101,7 +103,6 @@ export function parseXMLFull(xml: string, docName: string): XNode {
   return roots[0];
 }
 
-const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 const NAMED_ENTITY_RE = /&(lt|gt|amp|apos|quot);/g;
 const OTHER_AMP_RE = /&(?!(?:lt|gt|amp|apos|quot);)/;
 
@@ -110,23 +111,7 @@ const OTHER_AMP_RE = /&(?!(?:lt|gt|amp|apos|quot);)/;
 function decodeNamed(s: string): string | undefined {
   if (s.indexOf('&') < 0) return s;
   if (OTHER_AMP_RE.test(s)) return undefined;
-  return s.replace(NAMED_ENTITY_RE, (_m, e: string) => NAMED_ENTITIES[e]);
-}
-
-/** end of the ASCII name starting at `at` (a letter or '_', then letters, digits, _ - . :), or `at` */
-function nameEnd(xml: string, at: number): number {
-  const c0 = xml.charCodeAt(at);
-  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) return at;
-  let k = at + 1;
-  for (;;) {
-    const c = xml.charCodeAt(k);
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 45 || c === 46) k++;
-    else return k;
-  }
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13;
+  return s.replace(NAMED_ENTITY_RE, (_m, e: string) => PREDEFINED_ENTITIES[e]);
 }
 
 /** names fast-xml-parser treats specially (object keys): left to it */
@@ -139,91 +124,76 @@ const SPECIAL_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnP
  * text pieces of an element (split by its children) are joined.
  */
 function readPlain(xml: string): XNode | undefined {
-  const n = xml.length;
+  try {
+    return readPlainTree(xml);
+  } catch (e) {
+    if (e instanceof MalformedXml) return undefined; // the tokenizer's plain syntax does not cover it
+    throw e;
+  }
+}
+
+/** readPlain's tree builder over the tokenizer in its plain mode (which throws on anything else) */
+function readPlainTree(xml: string): XNode | undefined {
   let root: XNode | undefined;
   const stack: XNode[] = [];
   const pieces: Array<string[] | undefined> = [];
-  let i = 0;
-  if (xml.startsWith('<?xml ')) {
-    const e = xml.indexOf('?>');
-    if (e < 0) return undefined;
-    i = e + 2;
-  }
-  while (i < n) {
-    const lt = xml.indexOf('<', i);
-    const textEnd = lt < 0 ? n : lt;
-    let k = i;
-    while (k < textEnd && isSpace(xml.charCodeAt(k))) k++;
-    if (k < textEnd) {
-      if (stack.length === 0) return undefined; // text outside the root
-      const t = xml.slice(k, textEnd).trim();
-      if (t.length > 0) {
-        const d = decodeNamed(t);
-        if (d === undefined) return undefined;
-        const top = stack.length - 1;
-        (pieces[top] ??= []).push(d);
+  const tok = new XmlTokenizer(xml, true);
+  for (;;) {
+    switch (tok.next()) {
+      case Token.Text: {
+        if (stack.length === 0) return undefined; // text outside the root
+        const t = xml.slice(tok.start, tok.end).trim();
+        if (t.length > 0) {
+          const d = decodeNamed(t);
+          if (d === undefined) return undefined;
+          const top = stack.length - 1;
+          (pieces[top] ??= []).push(d);
+        }
+        break;
       }
+      case Token.StartTag: {
+        const name = tok.name;
+        if (SPECIAL_NAMES.has(name)) return undefined;
+        const node: XNode = { name, attrs: [], children: [] };
+        tok.checkStartTag();
+        const attrs = tok.attrs;
+        for (let a = tok.attrStart; a < tok.attrEnd; a += 2) {
+          if (SPECIAL_NAMES.has(attrs[a])) return undefined;
+          const v = decodeNamed(attrs[a + 1].trim());
+          if (v === undefined) return undefined;
+          node.attrs.push([attrs[a], v]);
+        }
+        if (stack.length > 0) stack[stack.length - 1].children.push(node);
+        else if (root) return undefined; // a second root
+        else root = node;
+        if (!tok.selfClose) {
+          stack.push(node);
+          pieces.push(undefined);
+        }
+        break;
+      }
+      case Token.EndTag: {
+        const top = stack.pop();
+        if (!top || !tok.endTagIs(top.name)) return undefined;
+        const texts = pieces.pop();
+        if (texts) top.text = texts.join('');
+        break;
+      }
+      case Token.Comment:
+        // only outside the root element, and without '--' in it; the rest is left to the full parser
+        if (stack.length > 0 || xml.slice(tok.start + 4, tok.end).includes('--')) return undefined;
+        break;
+      case Token.ProcessingInstruction:
+        // only the XML declaration, first in the document
+        if (tok.start !== 0 || !xml.startsWith('<?xml ')) return undefined;
+        break;
+      case Token.CData:
+        return undefined;
+      case Token.End:
+        if (stack.length > 0) return undefined;
+        return root;
     }
-    if (lt < 0) break;
-    const c = xml.charCodeAt(lt + 1);
-    if (c === 33 /* ! */) {
-      // a comment outside the root element; anything else starting '<!' is left to the full parser
-      if (stack.length > 0 || !xml.startsWith('<!--', lt)) return undefined;
-      const e = xml.indexOf('-->', lt + 4);
-      if (e < 0 || xml.slice(lt + 4, e).includes('--')) return undefined;
-      i = e + 3;
-      continue;
-    }
-    if (c === 47 /* / */) {
-      const ne = nameEnd(xml, lt + 2);
-      if (ne === lt + 2 || xml.charCodeAt(ne) !== 62 /* > */) return undefined;
-      const top = stack.pop();
-      if (!top || xml.slice(lt + 2, ne) !== top.name) return undefined;
-      const texts = pieces.pop();
-      if (texts) top.text = texts.join('');
-      i = ne + 1;
-      continue;
-    }
-    // start tag
-    let at = nameEnd(xml, lt + 1);
-    if (at === lt + 1) return undefined;
-    const name = xml.slice(lt + 1, at);
-    if (SPECIAL_NAMES.has(name)) return undefined;
-    const node: XNode = { name, attrs: [], children: [] };
-    let selfClose = false;
-    for (;;) {
-      const ws = at;
-      while (at < n && isSpace(xml.charCodeAt(at))) at++;
-      const ch = xml.charCodeAt(at);
-      if (ch === 62 /* > */) { at++; break; }
-      if (ch === 47 /* / */ && xml.charCodeAt(at + 1) === 62) { selfClose = true; at += 2; break; }
-      if (at === ws) return undefined;
-      const ae = nameEnd(xml, at);
-      if (ae === at || xml.charCodeAt(ae) !== 61 /* = */) return undefined;
-      const aname = xml.slice(at, ae);
-      const q = xml.charCodeAt(ae + 1);
-      if (q !== 34 && q !== 39) return undefined;
-      const close = xml.indexOf(q === 34 ? '"' : "'", ae + 2);
-      if (close < 0) return undefined;
-      const raw = xml.slice(ae + 2, close);
-      if (raw.indexOf('<') >= 0 || SPECIAL_NAMES.has(aname)) return undefined;
-      for (const [k2] of node.attrs) if (k2 === aname) return undefined;
-      const v = decodeNamed(raw.trim());
-      if (v === undefined) return undefined;
-      node.attrs.push([aname, v]);
-      at = close + 1;
-    }
-    if (stack.length > 0) stack[stack.length - 1].children.push(node);
-    else if (root) return undefined; // a second root
-    else root = node;
-    if (!selfClose) {
-      stack.push(node);
-      pieces.push(undefined);
-    }
-    i = at;
   }
-  if (stack.length > 0) return undefined;
-  return root;
 }
 
 type Raw = Record<string, unknown>;
