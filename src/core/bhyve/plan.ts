@@ -45,7 +45,7 @@ export function currentDefinitionPath(host: BhyveHost, name: string): string | u
 
 /** Where a running persistent guest's live definition is kept: the definition it booted from. */
 export function bootedDefinitionPath(host: BhyveHost, name: string): string {
-  return join(host.runDir, `${name}.booted.xml`);
+  return join(host.runDir, `${name}.booted`); // not .xml: the run dir's *.xml are transient guests
 }
 
 /** Before each boot (plan-main): keep the persistent definition this boot uses, so that
