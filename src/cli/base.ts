@@ -71,7 +71,8 @@ export abstract class BaseCommand extends Command {
    * Options the command cannot run without (virsh's required options, e.g.
    * <domain>): checked when the command line is parsed, so that in a `;` line
    * a command missing one stops the whole line before anything runs, and every
-   * missing one is reported, as virsh does.
+   * missing one is reported, as virsh does. A number option is written
+   * '--size': virsh's message then says `requires --size option`.
    */
   static requiredOptions: readonly string[] = [];
 
@@ -115,9 +116,10 @@ export abstract class BaseCommand extends Command {
     }
     this.checkRepeats(ctor);
     // (given but empty is not missing: virsh accepts the line and fails when the command reads it)
-    const missing = ctor.requiredOptions.filter((name) => this.option(name) === undefined);
+    // ('--size': a number option, which virsh names that way in the message)
+    const missing = ctor.requiredOptions.filter((name) => this.option(name.replace(/^--/, '')) === undefined);
     if (missing.length > 0) {
-      throw new UsageError(missing.map((name) => `command '${this.commandName}' requires <${name}> option`).join('\n'));
+      throw new UsageError(missing.map((name) => `command '${this.commandName}' requires ${name.startsWith('--') ? name : `<${name}>`} option`).join('\n'));
     }
   }
 
@@ -158,7 +160,8 @@ export abstract class BaseCommand extends Command {
     for (let i = 0; i < argv.length; i++) {
       const tok = argv[i];
       if (tok === '--') break;
-      if (tok.length > 1 && tok.charCodeAt(0) === 45 /* - */) {
+      // (a negative number is a word, as the parser reads it: `setmem vm -5`)
+      if (tok.length > 1 && tok.charCodeAt(0) === 45 /* - */ && !/^-\d/.test(tok)) {
         const long = tok.startsWith('--');
         const eq = tok.indexOf('=');
         const name = long ? tok.slice(2, eq === -1 ? undefined : eq) : byChar.get(tok[1]);
@@ -211,6 +214,14 @@ export abstract class BaseCommand extends Command {
     if (this.option(a) && this.option(b)) {
       this.accepted = true;
       throw new VirError('VIR_ERR_INVALID_ARG', `Options --${a} and --${b} are mutually exclusive`);
+    }
+  }
+
+  /** virsh's VSH_REQUIRE_OPTION: option `needs` is given only with `need`. */
+  protected requires(needs: string, need: string): void {
+    if (this.option(needs) && !this.option(need)) {
+      this.accepted = true;
+      throw new VirError('VIR_ERR_INVALID_ARG', `Option --${need} is required by option --${needs}`);
     }
   }
 

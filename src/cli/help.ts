@@ -120,7 +120,7 @@ function commandFlags(c: ManifestCommand): ManifestFlag[] {
 export function commandSynopsis(c: ManifestCommand): { synopsis: string; options: Array<[string, string]> } {
   const parts = [c.id];
   const options: Array<[string, string]> = [];
-  const required = new Set(c.requiredOptions ?? []);
+  const required = new Set((c.requiredOptions ?? []).map((n) => n.replace(/^--/, ''))); // '--size': a required number
   const flags = commandFlags(c);
   const flagNames = new Set(flags.map((f) => f.name));
   const valueOf = (f: ManifestFlag | undefined): string => ` <${f?.helpValue ? f.helpValue.replace(/[<>]/g, '') : 'string'}>`;
@@ -128,7 +128,7 @@ export function commandSynopsis(c: ManifestCommand): { synopsis: string; options
     const a = c.args[name];
     if (a.required || required.has(name)) {
       parts.push(`<${name}>`);
-      options.push([`[--${name}] <string>`, a.description ?? description ?? '']);
+      options.push([`[--${name}] <${flag?.helpValue === '<number>' ? 'number' : 'string'}>`, a.description ?? description ?? '']);
     } else {
       parts.push(`[--${name}${valueOf(flag)}]`);
       options.push([`--${name}${valueOf(flag)}`, a.description ?? description ?? '']);

@@ -36,7 +36,7 @@ const CALLS: Record<string, string[]> = {
   reboot: ['virDomainReboot'],
   reset: ['virDomainReset'],
   resume: ['virDomainResume'],
-  setmaxmem: ['virDomainSetMaxMemory'],
+  setmaxmem: ['virDomainSetMemoryFlags', 'virDomainSetMaxMemory'],
   setmem: ['virDomainSetMemoryFlags'],
   setvcpus: ['virDomainSetVcpusFlags'],
   shutdown: ['virDomainShutdown'],

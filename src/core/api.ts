@@ -105,6 +105,26 @@ export interface VcpuCountFlags {
   guest?: boolean;
 }
 
+/** VIR_DOMAIN_AFFECT_LIVE / _CONFIG (neither: VIR_DOMAIN_AFFECT_CURRENT) + VIR_DOMAIN_MEM_MAXIMUM */
+export interface SetMemoryFlags {
+  live?: boolean;
+  config?: boolean;
+  /** change the maximum (<memory>) rather than the balloon (<currentMemory>) */
+  maximum?: boolean;
+}
+
+/** virDomainVcpuFlags for virDomainSetVcpusFlags (neither live nor config: current) */
+export interface SetVcpusFlags {
+  live?: boolean;
+  config?: boolean;
+  /** VIR_DOMAIN_VCPU_MAXIMUM: the maximum (<vcpu>), persistent definition only */
+  maximum?: boolean;
+  /** VIR_DOMAIN_VCPU_GUEST: through the guest agent */
+  guest?: boolean;
+  /** VIR_DOMAIN_VCPU_HOTPLUGGABLE */
+  hotpluggable?: boolean;
+}
+
 /** virConnectListAllDomains flags */
 export interface ListAllDomainsFlags {
   active?: boolean;
@@ -193,6 +213,12 @@ export interface Domain {
   getInterfaces?(flags?: { inactive?: boolean }): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>>;
   /** virDomainSetMemoryStatsPeriod (dommemstat --period) */
   setMemoryStatsPeriod?(period: number, flags?: { live?: boolean; config?: boolean }): Promise<void>;
+  /** virDomainSetMemoryFlags (KiB): the balloon target, or with `maximum` the maximum memory */
+  setMemoryFlags?(kib: number | bigint, flags?: SetMemoryFlags): Promise<void>;
+  /** virDomainSetMaxMemory (KiB): setMemoryFlags with `maximum`, on the current definition */
+  setMaxMemory?(kib: number | bigint): Promise<void>;
+  /** virDomainSetVcpusFlags (virDomainSetVcpus: flags { live: true }, the API named in errors) */
+  setVcpusFlags?(count: number, flags?: SetVcpusFlags, api?: 'virDomainSetVcpus' | 'virDomainSetVcpusFlags'): Promise<void>;
   /** virDomainGetVcpuPinInfo (config): per vCPU, which host CPUs it may run on */
   getVcpuPinInfo?(): Promise<boolean[][]>;
   getTime?(): Promise<{ seconds: number; nseconds: number }>;

@@ -28,7 +28,8 @@ export type VirErrorCode =
   | 'VIR_ERR_NO_NAME'
   | 'VIR_ERR_PARSE_FAILED'
   | 'VIR_ERR_AGENT_UNRESPONSIVE'
-  | 'VIR_ERR_NO_NETWORK';
+  | 'VIR_ERR_NO_NETWORK'
+  | 'VIR_ERR_OVERFLOW';
 
 export class VirError extends Error {
   readonly code: VirErrorCode;

@@ -189,17 +189,18 @@ export function buildBhyveCommand(def: DomainDef, ctx: BhyveCommandContext = {})
 
   if (ctx.unprivilegedRunDir !== undefined) argv.push('-M', '-o', `rundir=${optValue(ctx.unprivilegedRunDir, 'run directory')}`);
 
-  // CPUs
+  // CPUs: the current count (<vcpu current='N'>), as libvirt's bhyve driver boots with; bhyve has no hotplug up to a maximum
   const topo = def.cpu?.topology;
+  const nvcpus = def.vcpuCurrent ?? def.vcpu;
   if (topo) {
     if (!caps.has('CPUTOPOLOGY')) throw unsupported('installed bhyve binary does not support CPU topology');
-    if (topo.sockets * topo.cores * topo.threads !== def.vcpu) {
-      throw unsupported(`CPU topology (${topo.sockets} sockets x ${topo.cores} cores x ${topo.threads} threads) does not match the vCPU count ${def.vcpu}`);
+    if (topo.sockets * topo.cores * topo.threads !== nvcpus) {
+      throw unsupported(`CPU topology (${topo.sockets} sockets x ${topo.cores} cores x ${topo.threads} threads) does not match the vCPU count ${nvcpus}`);
     }
     if (topo.dies !== undefined && topo.dies !== 1) throw unsupported('bhyve has no CPU dies');
-    argv.push('-c', `cpus=${def.vcpu},sockets=${topo.sockets},cores=${topo.cores},threads=${topo.threads}`);
+    argv.push('-c', `cpus=${nvcpus},sockets=${topo.sockets},cores=${topo.cores},threads=${topo.threads}`);
   } else {
-    argv.push('-c', String(def.vcpu));
+    argv.push('-c', String(nvcpus));
   }
   let pins = 0;
   for (const pin of def.vcpupin) {

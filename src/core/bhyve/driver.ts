@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type {
   BlockInfo, Connection, CpuStats, Domain, DomainInfo, DomainStateInfo, ListAllDomainsFlags, ListAllNetworksFlags, MemoryStats, Network, NodeInfo,
   OpenOptions, ShutdownMode, ShutdownOptions, StartFlags, VcpuCountFlags, VcpuInfo, XMLDescFlags,
-  ConsoleOptions, CreateXMLFlags,
+  ConsoleOptions, CreateXMLFlags, SetMemoryFlags, SetVcpusFlags,
 } from '../api';
 import { DomainState } from '../api';
 import { DEFAULT_VNC_LISTEN, type DomainDef, type InterfaceDef } from '../conf/domain';
@@ -22,7 +22,9 @@ import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
 import { realHost, simHost, type BhyveHost } from './host';
-import { buildBootPlan, currentDefinitionPath, planTokens, preflight, resetNvram, tapBackedInterfaces } from './plan';
+import {
+  bootedDefinitionPath, buildBootPlan, currentDefinitionPath, planTokens, preflight, recordBootedDefinition, resetNvram, tapBackedInterfaces,
+} from './plan';
 import { validateDomainModel } from '../conf/validate';
 import {
   alreadyRunning, awaitState, destroyGuest, liveness, notRunning, sendRequest, startGuest, type Liveness,
@@ -32,6 +34,7 @@ import * as live from './live';
 import { releaseClaims } from './claims';
 import { openConsole, type ConsoleSession } from './console';
 import { activeNetworkBridge, BhyveNetworks } from './network';
+import { setMemory, setVcpus, type ResizeTarget } from './resize';
 
 const PKG_VERSION = 1000; // bvirsh 0.1.0 in libvirt's major*1e6+minor*1e3+micro encoding
 
@@ -88,7 +91,9 @@ function cpuMHz(reported: number): number {
  */
 async function bootGuest(host: BhyveHost, name: string, autodestroy: boolean): Promise<void> {
   try {
-    await startGuest(host, name, { firstPlan: planTokens(buildBootPlan(host, name)), autodestroy });
+    const firstPlan = planTokens(buildBootPlan(host, name));
+    recordBootedDefinition(host, name); // the first boot's live definition (plan-main records each later boot's)
+    await startGuest(host, name, { firstPlan, autodestroy });
   } finally {
     releaseClaims(host, name);
   }
@@ -327,6 +332,19 @@ export class BhyveDomain implements Domain {
     return parseDomainXML(readFileSync(path, 'utf8'));
   }
 
+  /** The text of the definition a running guest booted from (a config edit shows from the next boot); else the current one. */
+  private liveDefinitionText(lv: Liveness = this.liveness()): string {
+    const path = currentDefinitionPath(this.host, this.name);
+    if (!path) throw noDomain(this.name);
+    const booted = lv.active && !path.startsWith(this.host.runDir) ? readIfExists(bootedDefinitionPath(this.host, this.name)) : undefined;
+    return booted ?? readFileSync(path, 'utf8');
+  }
+
+  /** The live definition of a running guest, else the persistent one. */
+  liveDefinition(lv: Liveness = this.liveness()): DomainDef {
+    return parseDomainXML(this.liveDefinitionText(lv));
+  }
+
   autostartLinked(): boolean {
     try { lstatSync(join(this.host.autostartDir, `${this.name}.xml`)); return true; } catch { return false; }
   }
@@ -339,8 +357,8 @@ export class BhyveDomain implements Domain {
   async getOSType(): Promise<string> { return 'hvm'; }
 
   async getInfo(): Promise<DomainInfo> {
-    const def = this.definition();
     const lv = this.liveness();
+    const def = this.liveDefinition(lv);
     return {
       state: lv.state,
       maxMem: def.memory,
@@ -358,10 +376,8 @@ export class BhyveDomain implements Domain {
   async getXMLDesc(flags: XMLDescFlags = {}): Promise<string> {
     // libvirt's API layer: a read-only connection never sees passwords
     if (flags.secure && this.connection.isReadOnly()) throw secureReadOnlyError();
-    const path = currentDefinitionPath(this.host, this.name);
-    if (!path) throw noDomain(this.name);
-    let text = readFileSync(path, 'utf8');
     const lv = this.liveness();
+    let text = flags.inactive ? this.persistentText() : this.liveDefinitionText(lv);
     if (!flags.inactive && lv.active) {
       // the live XML names each interface's tap and the VNC port, as libvirt's does
       const def = parseDomainXML(text);
@@ -393,7 +409,14 @@ export class BhyveDomain implements Domain {
     return text;
   }
 
-  async getMaxMemory(): Promise<number> { return this.definition().memory; }
+  async getMaxMemory(): Promise<number> { return this.liveDefinition().memory; }
+
+  /** the definition the next boot uses (dumpxml --inactive) */
+  private persistentText(): string {
+    const path = currentDefinitionPath(this.host, this.name);
+    if (!path) throw noDomain(this.name);
+    return readFileSync(path, 'utf8');
+  }
 
   private activeLive(): NonNullable<Liveness['live']> {
     const lv = this.liveness();
@@ -403,7 +426,7 @@ export class BhyveDomain implements Domain {
 
   async getVcpus(): Promise<VcpuInfo[]> {
     this.activeLive();
-    return live.vcpuInfo(this.host, this.name, this.definition());
+    return live.vcpuInfo(this.host, this.name, this.liveDefinition());
   }
 
   async getVcpuPinInfo(): Promise<boolean[][]> {
@@ -411,17 +434,39 @@ export class BhyveDomain implements Domain {
   }
 
   async getVcpusFlags(flags: VcpuCountFlags = {}): Promise<number> {
-    const def = this.definition();
-    if (flags.live && !this.liveness().active) throw notRunning();
+    const lv = this.liveness();
+    if (flags.live && !lv.active) throw notRunning();
+    const def = flags.config ? this.definition() : this.liveDefinition(lv);
     if (flags.maximum) return def.vcpu;
     return def.vcpuCurrent ?? def.vcpu;
   }
 
   async getMaxVcpus(): Promise<number> { return live.hostMaxCpus(this.host); }
 
+  /** what a resize needs to know (the definition must exist: a vanished domain is "not found") */
+  private resizeTarget(): ResizeTarget {
+    if (!currentDefinitionPath(this.host, this.name)) throw noDomain(this.name);
+    return { host: this.host, name: this.name, active: this.liveness().active, persistent: existsSync(join(this.host.domainsDir, `${this.name}.xml`)) };
+  }
+
+  async setMemoryFlags(kib: number | bigint, flags: SetMemoryFlags = {}): Promise<void> {
+    this.connection.checkWritable('virDomainSetMemoryFlags');
+    setMemory(this.resizeTarget(), kib, flags);
+  }
+
+  async setMaxMemory(kib: number | bigint): Promise<void> {
+    this.connection.checkWritable('virDomainSetMaxMemory');
+    setMemory(this.resizeTarget(), kib, { maximum: true });
+  }
+
+  async setVcpusFlags(count: number, flags: SetVcpusFlags = {}, api: 'virDomainSetVcpus' | 'virDomainSetVcpusFlags' = 'virDomainSetVcpusFlags'): Promise<void> {
+    this.connection.checkWritable(api);
+    setVcpus(this.resizeTarget(), count, flags, api, await live.hostMaxCpus(this.host));
+  }
+
   async memoryStats(): Promise<MemoryStats> {
     this.activeLive();
-    return live.memoryStats(this.host, this.name, this.definition());
+    return live.memoryStats(this.host, this.name, this.liveDefinition());
   }
 
   async getCPUStats(): Promise<CpuStats> {
@@ -595,8 +640,9 @@ export class BhyveDomain implements Domain {
     }
     unlinkIfExists(join(this.host.autostartDir, `${this.name}.xml`));
     if (this.liveness().active) {
-      // still running: it lives on as a transient guest until it stops
-      atomicWriteFile(join(this.host.runDir, `${this.name}.xml`), text);
+      // still running: it lives on as a transient guest (with the definition it booted from) until it stops
+      atomicWriteFile(join(this.host.runDir, `${this.name}.xml`), readIfExists(bootedDefinitionPath(this.host, this.name)) ?? text);
+      unlinkIfExists(bootedDefinitionPath(this.host, this.name));
       unlinkSync(path);
       return;
     }

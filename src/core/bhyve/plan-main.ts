@@ -9,7 +9,7 @@
 import { isVirError } from '../errors';
 import { parseURI } from '../uri';
 import { realHost, simHost } from './host';
-import { buildBootPlan, planTokens } from './plan';
+import { buildBootPlan, planTokens, recordBootedDefinition } from './plan';
 
 function main(argv: string[]): number {
   const [uri, name] = argv;
@@ -20,7 +20,9 @@ function main(argv: string[]): number {
   try {
     const u = parseURI(uri);
     const host = u.scheme === 'sim' ? simHost(u.path) : realHost();
-    process.stdout.write(planTokens(buildBootPlan(host, name)));
+    const tokens = planTokens(buildBootPlan(host, name));
+    recordBootedDefinition(host, name); // the live definition until the next boot (a config edit waits for it)
+    process.stdout.write(tokens);
     return 0;
   } catch (e) {
     if (isVirError(e)) {

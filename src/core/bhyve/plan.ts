@@ -43,6 +43,19 @@ export function currentDefinitionPath(host: BhyveHost, name: string): string | u
   return existsSync(persistent) ? persistent : undefined;
 }
 
+/** Where a running persistent guest's live definition is kept: the definition it booted from. */
+export function bootedDefinitionPath(host: BhyveHost, name: string): string {
+  return join(host.runDir, `${name}.booted`); // not .xml: the run dir's *.xml are transient guests
+}
+
+/** Before each boot (plan-main): keep the persistent definition this boot uses, so that
+ *  edits made while the guest runs (setmem --config, define) show only from the next boot. */
+export function recordBootedDefinition(host: BhyveHost, name: string): void {
+  const path = currentDefinitionPath(host, name);
+  if (path === undefined || path.startsWith(host.runDir)) return; // a transient guest's definition is its live one
+  atomicWriteFile(bootedDefinitionPath(host, name), readFileSync(path, 'utf8'));
+}
+
 /** Clear errors for what would otherwise fail inside the loader or bhyve. */
 export function preflight(host: BhyveHost, def: DomainDef): void {
   for (const d of def.devices.disks) {

@@ -136,8 +136,10 @@ export function cleanupStale(host: BhyveHost, name: string, live?: LiveState): v
   if (host.kind === 'real') {
     for (const tap of live?.taps ?? []) spawnSync(host.tools.ifconfig, [tap, 'destroy'], { stdio: 'ignore' });
   }
-  // a transient guest's definition lives in the run dir and goes with it
+  // a transient guest's definition lives in the run dir and goes with it, as does
+  // the definition a persistent one booted from (plan.ts bootedDefinitionPath)
   unlinkIfExists(join(host.runDir, `${name}.xml`));
+  unlinkIfExists(join(host.runDir, `${name}.booted`));
   if (live && live.state !== 'shutoff') {
     writeLiveState(host.runDir, { ...live, state: 'shutoff', reason: 'crashed', bhyve_pid: -1, bhyve_start: '', last_exit: live.last_exit || 'supervisor lost' });
   }

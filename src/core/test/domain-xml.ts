@@ -641,3 +641,46 @@ export function setBalloonPeriod(def: TestDomainDef, period: number): boolean {
   balloon.children = period > 0 ? [el('stats', [['period', String(period)]]), ...rest] : rest;
   return true;
 }
+
+/** A private copy of a definition (the persistent one split off a running domain's live one). */
+export function cloneTestDomain(def: TestDomainDef): TestDomainDef {
+  const tree = cloneNode(def.tree);
+  return {
+    name: def.name, uuid: def.uuid, memory: def.memory, currentMemory: def.currentMemory, vcpus: def.vcpus, maxVcpus: def.maxVcpus,
+    osType: def.osType, onPoweroff: def.onPoweroff, onReboot: def.onReboot, ns: { ...def.ns }, hasBalloon: def.hasBalloon,
+    disks: def.disks.map((d) => ({ ...d })), nets: def.nets.map((n) => ({ ...n })), tree,
+  };
+}
+
+/** <memory> and <currentMemory> (KiB), in the values and in the canonical tree. */
+export function setTestMemory(def: TestDomainDef, memory: number, currentMemory: number): void {
+  const t = def.tree; // built (from the old values) before they change
+  def.memory = memory;
+  def.currentMemory = currentMemory;
+  const m = child(t, 'memory');
+  const c = child(t, 'currentMemory');
+  if (m) m.text = String(memory);
+  if (c) c.text = String(currentMemory);
+}
+
+/** <vcpu current='N'>MAX</vcpu>: libvirt writes current only when it differs from the maximum. */
+export function setTestVcpus(def: TestDomainDef, vcpus: number, maxVcpus: number): void {
+  const t = def.tree;
+  def.vcpus = vcpus;
+  def.maxVcpus = maxVcpus;
+  const v = child(t, 'vcpu');
+  if (!v) return;
+  v.text = String(maxVcpus);
+  v.attrs = v.attrs.filter(([k]) => k !== 'current');
+  if (vcpus !== maxVcpus) v.attrs.push(['current', String(vcpus)]);
+}
+
+/** <maxMemory> in KiB (0: none), and whether <cpu><numa> has cells: what setmaxmem refuses to work around. */
+export function memoryLimits(def: TestDomainDef): { maxMemory: number; numaCells: number } {
+  const mm = child(def.tree, 'maxMemory');
+  let maxMemory = 0;
+  if (mm && /^\d+$/.test((mm.text ?? '').trim())) {
+    maxMemory = Math.ceil((Number((mm.text ?? '').trim()) * (UNITS[(attr(mm, 'unit') ?? 'KiB').toLowerCase()] ?? 1024)) / 1024);
+  }
+  return { maxMemory, numaCells: children(child(child(def.tree, 'cpu'), 'numa'), 'cell').length };
+}

@@ -14,15 +14,18 @@ import {
   DomainState,
   type BlockInfo, type Connection, type Domain, type DomainInfo, type DomainStateInfo, type ListAllDomainsFlags, type MemoryStats,
   type ListAllNetworksFlags, type Network, type NodeInfo, type OpenOptions, type ShutdownMode, type ShutdownOptions, type StartFlags,
-  type VcpuCountFlags, type VcpuInfo, type XMLDescFlags, type CreateXMLFlags,
+  type VcpuCountFlags, type VcpuInfo, type XMLDescFlags, type CreateXMLFlags, type SetMemoryFlags, type SetVcpusFlags,
 } from '../api';
+import { checkMemoryArgument, checkVcpuArgument, modificationImpact, oneDefImpact } from '../resize';
 import { diskNotAssigned, readOnlyError, secureReadOnlyError, VirError } from '../errors';
 import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
 import { validateTestDomain } from './validate';
-import { formatTestDomain, metadataText, parseTestDomain, setBalloonPeriod, type TestDomainDef } from './domain-xml';
+import {
+  cloneTestDomain, formatTestDomain, memoryLimits, metadataText, parseTestDomain, setBalloonPeriod, setTestMemory, setTestVcpus, type TestDomainDef,
+} from './domain-xml';
 import type { TestNetworks } from './network';
 import { DEFAULT_NETWORK_XML, defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
 import type { XNode } from './xml';
@@ -326,6 +329,65 @@ class TestDomain implements Domain {
     const def = flags.config ? (o.newDef ?? o.def) : o.def;
     if (!setBalloonPeriod(def, period)) {
       throw new VirError('VIR_ERR_INTERNAL_ERROR', 'internal error: No memory balloon device configured, can not set the collection period');
+    }
+  }
+
+  /** The persistent definition; a running domain's is split off its live one on first change (libvirt keeps both). */
+  private persistentDef(o: DomainObj): TestDomainDef {
+    if (o.state === DomainState.Shutoff) return o.def;
+    return (o.newDef ??= cloneTestDomain(o.def));
+  }
+
+  /** testDomainSetMemoryFlags: the balloon of one definition, or (maximum) its memory size when not live. */
+  async setMemoryFlags(kib: number | bigint, flags: SetMemoryFlags = {}): Promise<void> {
+    const o = this.mutable('virDomainSetMemoryFlags');
+    const memory = checkMemoryArgument(kib);
+    const { live } = oneDefImpact(flags, o.state !== DomainState.Shutoff, o.persistent);
+    if (live && o.persistent) this.persistentDef(o); // the persistent definition keeps its values
+    const def = live ? o.def : this.persistentDef(o);
+    if (flags.maximum) {
+      if (live) throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot resize the maximum memory on an active domain');
+      const limits = memoryLimits(def);
+      if (limits.numaCells > 0) {
+        throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: initial memory size of a domain with NUMA nodes cannot be modified with this API');
+      }
+      if (limits.maxMemory && limits.maxMemory < memory) {
+        throw new VirError('VIR_ERR_OPERATION_INVALID', 'Requested operation is not valid: cannot set initial memory size greater than the maximum memory size');
+      }
+      setTestMemory(def, memory, Math.min(def.currentMemory, memory));
+      return;
+    }
+    if (memory > def.memory) throw new VirError('VIR_ERR_INVALID_ARG', 'invalid argument: cannot set memory higher than max memory');
+    setTestMemory(def, def.memory, memory);
+  }
+
+  /** testDomainSetMaxMemory: setMemoryFlags(maximum) on the current definition */
+  async setMaxMemory(kib: number | bigint): Promise<void> {
+    return this.setMemoryFlags(kib, { maximum: true });
+  }
+
+  /** testDomainSetVcpusFlags: live and/or persistent current count, or (maximum) the persistent maximum */
+  async setVcpusFlags(count: number, flags: SetVcpusFlags = {}, api: 'virDomainSetVcpus' | 'virDomainSetVcpusFlags' = 'virDomainSetVcpusFlags'): Promise<void> {
+    const o = this.mutable(api);
+    checkVcpuArgument(count, api);
+    const bits = (flags.guest ? 8 : 0) | (flags.hotpluggable ? 16 : 0);
+    if (bits) throw unsupportedFlags(bits, 'testDomainSetVcpusFlags');
+    const hostMax = await this.connection.getMaxVcpus();
+    if (count > hostMax) {
+      // libvirt prints the unsigned count with %d
+      throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: requested cpu amount exceeds maximum supported amount (${count | 0} > ${hostMax})`);
+    }
+    const impact = modificationImpact(flags, o.state !== DomainState.Shutoff, o.persistent);
+    if (impact.live && o.persistent) this.persistentDef(o);
+    const def = impact.live ? o.def : undefined;
+    const persistent = impact.config ? this.persistentDef(o) : undefined;
+    const exceeds = (max: number): VirError => new VirError('VIR_ERR_INVALID_ARG', `invalid argument: requested cpu amount exceeds maximum (${count} > ${max})`);
+    if (def && def.maxVcpus < count) throw exceeds(def.maxVcpus);
+    if (persistent && !flags.maximum && persistent.maxVcpus < count) throw exceeds(persistent.maxVcpus);
+    if (def) setTestVcpus(def, count, def.maxVcpus);
+    if (persistent) {
+      if (flags.maximum) setTestVcpus(persistent, Math.min(persistent.vcpus, count), count);
+      else setTestVcpus(persistent, count, persistent.maxVcpus);
     }
   }
 
