@@ -116,6 +116,8 @@ static char **plan_argv;
 static const char *first_plan;	/* --plan-file: tokens for the first boot */
 static const char *log_path;	/* --log: the file stdout/stderr write to */
 static char state_path[PATH_MAX], req_path[PATH_MAX];
+/* RUNDIR/NAME.booted: the definition the running guest booted with (plan.ts writes it) */
+static char booted_path[PATH_MAX];
 
 static int sig_pipe[2] = { -1, -1 };
 static pid_t bhyve_pid = -1;
@@ -275,6 +277,7 @@ static void set_state(const char *state, const char *reason)
 /* The guest is off for good: a transient guest vanishes with its state. */
 static void final_state(const char *reason)
 {
+	unlink(booted_path); /* nothing runs with it any more */
 	if (transient_def != NULL) {
 		unlink(transient_def);
 		unlink(state_path);
@@ -1083,6 +1086,7 @@ int main(int argc, char **argv)
 	snprintf(lock_path, sizeof lock_path, "%s/%s.lock", rundir, vm_name);
 	snprintf(state_path, sizeof state_path, "%s/%s.json", rundir, vm_name);
 	snprintf(req_path, sizeof req_path, "%s/%s.req", rundir, vm_name);
+	snprintf(booted_path, sizeof booted_path, "%s/%s.booted", rundir, vm_name);
 
 	lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (lock_fd < 0) {

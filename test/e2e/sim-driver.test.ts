@@ -295,7 +295,10 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st1', 'vda']), { code: 0, stdout: sizes, stderr: '' });
     assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st2', disk]), { code: 0, stdout: sizes, stderr: '' });
     assert.match((await bvirsh(dir, ['domblkinfo', '--all', '--human', 'st1'])).stdout, /^ vda +2\.000 MiB +\d+\.\d{3} (KiB|MiB) +2\.000 MiB\n/m);
+    const booted = join(dir, 'var/run/bvirsh/st1.booted');
+    assert.equal(existsSync(booted), true, 'the running guest\'s boot definition');
     assert.equal((await bvirsh(dir, ['destroy', 'st1'])).code, 0);
+    assert.equal(existsSync(booted), false, 'gone with the guest');
     rmSync(disk);
     assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st1', 'vda']), { code: 1, stdout: '\n', stderr: `error: cannot stat file '${disk}': No such file or directory\n` });
     assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st1', 'vdb']), { code: 1, stdout: '\n', stderr: 'error: invalid argument: invalid path vdb not assigned to domain\n' });
