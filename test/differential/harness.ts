@@ -9,12 +9,14 @@
  * - runInProcess(): a sequence of commands in ONE process through oclif, so the
  *   session's connection (and the test driver's state) carries over from one
  *   command to the next exactly as in `virsh 'a; b'`.
+ * - same() compares two results; sameSession() runs a `;` sequence through both.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, type Result } from '../helpers/cli';
+import { strict as assert } from 'node:assert';
+import { ROOT, runInProcess, type Result } from '../helpers/cli';
 
 export { ROOT, runInProcess, words, type Result } from '../helpers/cli';
 
@@ -176,4 +178,39 @@ ${[0, 2, 4, 6, 7].map((n) => `  <domain type='test' ${ns}><name>st${n}</name><uu
   writeFileSync(join(dir, 'noname.xml'), "<domain type='test'><memory>1024</memory><os><type>hvm</type></os></domain>\n");
   writeFileSync(join(dir, 'clash.xml'), "<domain type='test'><name>test</name><uuid>66666666-2222-3333-4444-555555555555</uuid><memory>1024</memory><os><type>hvm</type></os></domain>\n");
   return { dir, nodeFile: join(dir, 'node.xml') };
+}
+
+/** Same stdout (clock values masked), stderr and exit status as virsh. */
+export function same(ours: Result, theirs: Result, what: string): void {
+  assert.equal(maskClock(ours.stdout), maskClock(theirs.stdout), `stdout of ${what}`);
+  assert.equal(ours.stderr, theirs.stderr, `stderr of ${what}`);
+  assert.equal(ours.status, theirs.status, `exit status of ${what}`);
+}
+
+export interface SessionOptions {
+  readonly?: boolean;
+  quiet?: boolean;
+  /** $EDITOR for both (VISUAL unset: virsh would take an empty one as the editor's name) */
+  editor?: string;
+  /** the sequence may name domains that do not exist (else virsh not finding one fails the test) */
+  lookupFails?: boolean;
+}
+
+/** One virsh session (`a; b; c` on one connection) against one bvirsh process running the same commands. */
+export async function sameSession(uri: string, cmds: string[], cwd: string, opts: SessionOptions = {}): Promise<void> {
+  const flags = [...(opts.readonly ? ['-r'] : []), ...(opts.quiet ? ['-q'] : [])];
+  const editor: Record<string, string | undefined> = opts.editor === undefined ? {} : { EDITOR: opts.editor, VISUAL: undefined };
+  const env: NodeJS.ProcessEnv = { ...CLEAN_ENV, ...editor };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const r = spawnSync('virsh', [...flags, '-c', uri, cmds.join('; ')], { cwd, encoding: 'utf8', env });
+  const theirs = { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+  // guard against a vacuous comparison: the fixtures must have what the sequence names
+  if (!opts.lookupFails) assert.doesNotMatch(theirs.stderr, /failed to get domain|failed to connect/, 'virsh did not find the fixture');
+  const saved = { EDITOR: process.env.EDITOR, VISUAL: process.env.VISUAL };
+  for (const [k, v] of Object.entries(editor)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  try {
+    same(await runInProcess(uri, cmds, cwd, opts), theirs, cmds.join('; '));
+  } finally {
+    for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  }
 }

@@ -6,19 +6,13 @@
  * be identical. Fixtures carry UUIDs, so nothing needs masking.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pool, runInProcess, runVirsh, virshAvailable, type Result } from './harness';
+import { pool, runInProcess, runVirsh, same, sameSession, virshAvailable, type SessionOptions } from './harness';
 
 const HAVE_VIRSH = virshAvailable();
 
-function same(ours: Result, theirs: Result, what: string): void {
-  assert.equal(ours.stdout, theirs.stdout, `stdout of ${what}`);
-  assert.equal(ours.stderr, theirs.stderr, `stderr of ${what}`);
-  assert.equal(ours.status, theirs.status, `exit status of ${what}`);
-}
 
 const net = (name: string, n: number, body: string): string =>
   `<network>\n  <name>${name}</name>\n  <uuid>aaaaaaaa-0000-0000-0000-00000000000${n}</uuid>\n${body}</network>\n`;
@@ -92,21 +86,7 @@ function fixtures(dir: string): void {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** one virsh session vs one bvirsh process running the same commands */
-  const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; quiet?: boolean; editor?: string } = {}): Promise<void> => {
-    const flags = [...(opts.readonly ? ['-r'] : []), ...(opts.quiet ? ['-q'] : [])];
-    // (VISUAL unset: virsh would take an empty one as the editor's name)
-    const editor: Record<string, string | undefined> = opts.editor === undefined ? {} : { EDITOR: opts.editor, VISUAL: undefined };
-    const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', ...editor };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const r = spawnSync('virsh', [...flags, '-c', uri, cmds.join('; ')], { cwd: dir, encoding: 'utf8', env });
-    const saved = { EDITOR: process.env.EDITOR, VISUAL: process.env.VISUAL };
-    for (const [k, v] of Object.entries(editor)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
-    try {
-      same(await runInProcess(uri, cmds, dir, opts), { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 }, cmds.join('; '));
-    } finally {
-      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
-    }
-  };
+  const seq = (uri: string, cmds: string[], opts: SessionOptions = {}): Promise<void> => sameSession(uri, cmds, dir, { lookupFails: true, ...opts });
 
   it('every command and flag on its own (test:///default and a node file)', async () => {
     const per = (n: string): string[] => [`net-info ${n}`, `net-uuid ${n}`, `net-dumpxml ${n}`, `net-dumpxml --network ${n}`,

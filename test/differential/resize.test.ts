@@ -7,18 +7,11 @@
  * (dominfo, vcpucount, dumpxml, dumpxml --inactive, after destroy and start).
  * stdout, stderr and exit status must be identical (dominfo's clock masked).
  */
-import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { makeNodeDir, maskClock, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
+import { makeNodeDir, pool, runBin, runInProcess, runVirsh, same, sameSession, virshAvailable, words, type SessionOptions } from './harness';
 
 const HAVE_VIRSH = virshAvailable();
 
-function same(ours: Result, theirs: Result, what: string): void {
-  assert.equal(maskClock(ours.stdout), maskClock(theirs.stdout), `stdout of ${what}`);
-  assert.equal(ours.stderr, theirs.stderr, `stderr of ${what}`);
-  assert.equal(ours.status, theirs.status, `exit status of ${what}`);
-}
 
 /** one command per fresh connection */
 const SINGLE = [
@@ -57,14 +50,7 @@ const SINGLE = [
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** a `;` line in one session; `fixture` guards against comparing two "domain not found"s */
-  const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; lookupFails?: boolean } = {}): Promise<void> => {
-    const r = spawnSync('virsh', [...(opts.readonly ? ['-r'] : []), '-c', uri, cmds.join('; ')],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LIBVIRT_DEFAULT_URI: '' } });
-    const theirs = { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
-    if (!opts.lookupFails) assert.doesNotMatch(theirs.stderr, /failed to get domain|failed to connect/, 'virsh did not find the fixture');
-    same(await runInProcess(uri, cmds, dir, { readonly: opts.readonly }), theirs, cmds.join('; '));
-  };
+  const seq = (uri: string, cmds: string[], opts: SessionOptions = {}): Promise<void> => sameSession(uri, cmds, dir, opts);
 
   it('every option and error on test:///default, one command at a time', async () => {
     const theirs = await pool(SINGLE, 3, (c) => runVirsh('test:///default', c, dir));

@@ -5,15 +5,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
-import { BIN, makeNodeDir, maskClock, ROOT, pool, runBin, runInProcess, runVirsh, virshAvailable, words, type Result } from './harness';
+import { BIN, makeNodeDir, ROOT, pool, runBin, runInProcess, runVirsh, same, sameSession, virshAvailable, words, type Result, type SessionOptions } from './harness';
 
 const HAVE_VIRSH = virshAvailable();
 
-function same(ours: Result, theirs: Result, what: string): void {
-  assert.equal(maskClock(ours.stdout), maskClock(theirs.stdout), `stdout of ${what}`);
-  assert.equal(ours.stderr, theirs.stderr, `stderr of ${what}`);
-  assert.equal(ours.status, theirs.status, `exit status of ${what}`);
-}
 
 /** every command on every domain of a URI */
 function perDomain(doms: string[]): string[] {
@@ -126,18 +121,7 @@ function sortedRecords(r: Result): Result {
   });
 
   describe('state changes in one session (virsh \'a; b; c\')', () => {
-    const seq = async (uri: string, cmds: string[], opts: { readonly?: boolean; quiet?: boolean; lookupFails?: boolean } = {}): Promise<void> => {
-      const flags = `${opts.readonly ? '-r ' : ''}${opts.quiet ? '-q ' : ''}`;
-      const theirs = await runVirsh(uri, cmds.join('; '), dir);
-      const virshArgs = flags ? await (async () => {
-        const { spawnSync } = await import('node:child_process');
-        const r = spawnSync('virsh', [...flags.trim().split(' '), '-c', uri, cmds.join('; ')], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-        return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
-      })() : theirs;
-      // guard against a vacuous comparison: the fixtures must have what the sequence names
-      if (!opts.lookupFails) assert.doesNotMatch(virshArgs.stderr, /failed to get domain|failed to connect/, 'virsh did not find the fixture');
-      same(await runInProcess(uri, cmds, dir, opts), virshArgs, cmds.join('; '));
-    };
+    const seq = (uri: string, cmds: string[], opts: SessionOptions = {}): Promise<void> => sameSession(uri, cmds, dir, opts);
     it('suspend, resume, destroy, start, shutdown', () => seq('test:///default', ['suspend test', 'domstate test --reason',
       'resume test', 'domstate test --reason', 'destroy test', 'domstate test --reason', 'dominfo test', 'start test',
       'domstate test --reason', 'shutdown test', 'domstate --reason test', 'dominfo test', 'list --all', 'reboot test',
