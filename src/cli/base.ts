@@ -39,21 +39,33 @@ export interface LookupKinds { id?: boolean; uuid?: boolean; name?: boolean }
 
 type OclifParseError = Error & { oclif?: { exit?: number }; flags?: string[]; args?: string[] };
 
-/** Per command class: its option names and short letters, for checkRepeats
+/** Per command class: what checkRepeats and assignPositionals need of its options
  *  (built once: a script runs the same command many times). */
-const repeatIndexes = new WeakMap<object, { names: Set<string>; byChar: Map<string, string> }>();
-function repeatIndex(ctor: { baseFlags?: object; flags?: object }): { names: Set<string>; byChar: Map<string, string> } {
-  let idx = repeatIndexes.get(ctor);
+interface OptionIndex {
+  /** every option name (base and own flags) */
+  names: Set<string>;
+  /** short letter -> option name */
+  byChar: Map<string, string>;
+  /** options that take a value (the next word, unless given inline) */
+  valued: Set<string>;
+  /** positional slots, in order */
+  slots: string[];
+}
+const optionIndexes = new WeakMap<object, OptionIndex>();
+function optionIndex(ctor: { baseFlags?: object; flags?: object; args?: object }): OptionIndex {
+  let idx = optionIndexes.get(ctor);
   if (!idx) {
-    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { char?: string }>;
+    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { char?: string; type?: string }>;
     const byChar = new Map<string, string>();
+    const valued = new Set<string>();
     // first flag declaring a letter wins, as Object.keys().find() did
     for (const k of Object.keys(flagDefs)) {
       const c = flagDefs[k].char;
       if (c !== undefined && !byChar.has(c)) byChar.set(c, k);
+      if (flagDefs[k].type === 'option') valued.add(k);
     }
-    idx = { names: new Set(Object.keys(flagDefs)), byChar };
-    repeatIndexes.set(ctor, idx);
+    idx = { names: new Set(Object.keys(flagDefs)), byChar, valued, slots: Object.keys(ctor.args ?? {}) };
+    optionIndexes.set(ctor, idx);
   }
   return idx;
 }
@@ -125,7 +137,7 @@ export abstract class BaseCommand extends Command {
 
   /** virsh refuses an option given twice, a positional argument counting as its option. */
   private checkRepeats(ctor: typeof BaseCommand): void {
-    const { names, byChar } = repeatIndex(ctor);
+    const { names, byChar } = optionIndex(ctor);
     let seen: Set<string> | undefined;
     for (const tok of this.argv) {
       if (tok === '--') break;
@@ -150,10 +162,8 @@ export abstract class BaseCommand extends Command {
    * slots by position only, so the words are assigned again here.
    */
   private assignPositionals(ctor: typeof BaseCommand): void {
-    const slots = Object.keys(ctor.args ?? {});
+    const { slots, byChar, valued } = optionIndex(ctor); // built once per command class
     if (slots.length === 0) return;
-    const flagDefs = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, { type?: string }>;
-    const { byChar } = repeatIndex(ctor);
     const filled = new Set<string>();
     const words: Record<string, string> = {};
     const argv = this.argv;
@@ -166,7 +176,7 @@ export abstract class BaseCommand extends Command {
         const eq = tok.indexOf('=');
         const name = long ? tok.slice(2, eq === -1 ? undefined : eq) : byChar.get(tok[1]);
         const inlineValue = long ? eq !== -1 : tok.length > 2;
-        if (name !== undefined && flagDefs[name]?.type === 'option' && !inlineValue) i++; // its value
+        if (name !== undefined && valued.has(name) && !inlineValue) i++; // its value
         if (name !== undefined && slots.includes(name)) {
           if (filled.has(name)) throw new UsageError(`option --${name} already seen`);
           filled.add(name);

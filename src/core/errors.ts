@@ -68,3 +68,6 @@ export function secureReadOnlyError(): VirError {
 export function diskNotAssigned(disk: string): VirError {
   return new VirError('VIR_ERR_INVALID_ARG', `invalid argument: invalid path ${disk} not assigned to domain`);
 }
+
+/** libvirt's message prefix for a document its schema rejects (VIR_ERR_XML_INVALID_SCHEMA). */
+export const SCHEMA_ERROR_PREFIX = 'XML document failed to validate against schema: Unable to validate doc against';

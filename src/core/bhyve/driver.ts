@@ -18,7 +18,7 @@ import { DomainState } from '../api';
 import { DEFAULT_VNC_LISTEN, type DomainDef, type InterfaceDef } from '../conf/domain';
 import { VirError, diskNotAssigned, readOnlyError, secureReadOnlyError } from '../errors';
 import { diskSizes } from './disk-info';
-import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
+import type { DomainStatsFlags, DomainStatsRecord, StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { applyBhyveDefaults, formatDomainXML, parseDomainXML } from './conf';
 import { realHost, simHost, type BhyveHost } from './host';
@@ -97,6 +97,12 @@ async function bootGuest(host: BhyveHost, name: string, autodestroy: boolean): P
   } finally {
     releaseClaims(host, name);
   }
+}
+
+/** domstats' module, loaded on first use */
+function statsModule(): typeof import('../domain-stats') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../domain-stats');
 }
 
 /** the domstats groups the Domain API here can fill (see domain-stats.ts) */
@@ -299,11 +305,11 @@ export class BhyveConnection implements Connection {
   }
 
   async getAllDomainStats(groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
-    return collectDomainStats(this, undefined, groups, flags, BHYVE_STATS_GROUPS);
+    return statsModule().collectDomainStats(this, undefined, groups, flags, BHYVE_STATS_GROUPS);
   }
 
   async domainListGetStats(domains: Domain[], groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
-    return collectDomainStats(this, domains, groups, flags, BHYVE_STATS_GROUPS);
+    return statsModule().collectDomainStats(this, domains, groups, flags, BHYVE_STATS_GROUPS);
   }
 
   async close(): Promise<void> {

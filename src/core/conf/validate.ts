@@ -12,12 +12,10 @@
  * reads is recorded while it runs, so this check can never drift from the model.
  * <metadata> content (kept verbatim) and namespace declarations are exempt.
  */
-import { VirError } from '../errors';
+import { SCHEMA_ERROR_PREFIX, VirError } from '../errors';
 import { parseDomainXML } from './xml-parse';
 import { XmlElement } from './xml-reader';
 
-/** libvirt's message prefix for a document its schema rejects (VIR_ERR_XML_INVALID_SCHEMA). */
-export const SCHEMA_ERROR_PREFIX = 'XML document failed to validate against schema: Unable to validate doc against';
 
 export function validateDomainModel(xml: string): void {
   const read = new Map<XmlElement, Set<string>>();

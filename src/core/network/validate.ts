@@ -11,8 +11,7 @@
  *    rather than silently lost.
  * Messages start with libvirt's words for a schema failure.
  */
-import { VirError } from '../errors';
-import { SCHEMA_ERROR_PREFIX } from '../conf/validate';
+import { SCHEMA_ERROR_PREFIX, VirError } from '../errors';
 import { parseXML, type XNode } from '../test/xml';
 
 interface Shape { attrs: readonly string[]; children?: Record<string, Shape> }

@@ -18,11 +18,10 @@ import {
 } from '../api';
 import { checkMemoryArgument, checkVcpuArgument, modificationImpact, oneDefImpact } from '../resize';
 import { diskNotAssigned, readOnlyError, secureReadOnlyError, VirError } from '../errors';
-import { collectDomainStats, type DomainStatsFlags, type DomainStatsRecord, type StatsGroup } from '../domain-stats';
+import type { DomainStatsFlags, DomainStatsRecord, StatsGroup } from '../domain-stats';
 import type { ParsedURI } from '../uri';
 import { testCapabilitiesXML } from './capabilities';
 import { testCPUModelNames } from './cpu-models';
-import { validateTestDomain } from './validate';
 import {
   cloneTestDomain, formatTestDomain, memoryLimits, metadataText, parseTestDomain, setBalloonPeriod, setTestMemory, setTestVcpus, type TestDomainDef,
 } from './domain-xml';
@@ -30,7 +29,20 @@ import type { TestNetworks } from './network';
 import { DEFAULT_NETWORK_XML, defaultNode, loadNodeFile, maxCpus, type TestCell, type TestNode } from './node';
 import type { XNode } from './xml';
 
-/** The network half of the driver, loaded on first use: domain commands start without it. */
+// Loaded on first use, so the domain commands' start-up does without them:
+/** --validate's checks */
+function validateModule(): typeof import('./validate') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./validate');
+}
+
+/** domstats */
+function statsModule(): typeof import('../domain-stats') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../domain-stats');
+}
+
+/** The network half of the driver. */
 function networksModule(): typeof import('./network') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./network');
@@ -552,7 +564,7 @@ export class TestConnection implements Connection {
 
   async defineXML(xml: string, flags: { validate?: boolean } = {}): Promise<Domain> {
     if (this.readonly) throw readOnlyError(flags.validate ? 'virDomainDefineXMLFlags' : 'virDomainDefineXML');
-    if (flags.validate) validateTestDomain(xml);
+    if (flags.validate) validateModule().validateTestDomain(xml);
     const def = parseTestDomain(xml);
     const existing = this.state.checkClash(def, false);
     if (existing) {
@@ -569,7 +581,7 @@ export class TestConnection implements Connection {
     // VIR_DOMAIN_START_VALIDATE is the one flag the test driver's createXML takes
     const bits = startFlagBits({ paused: flags.paused, autodestroy: flags.autodestroy, resetNvram: flags.resetNvram });
     if (bits) throw unsupportedFlags(bits, 'testDomainCreateXML');
-    if (flags.validate) validateTestDomain(xml);
+    if (flags.validate) validateModule().validateTestDomain(xml);
     const def = parseTestDomain(xml);
     const existing = this.state.checkClash(def, true);
     let obj: DomainObj;
@@ -601,11 +613,11 @@ export class TestConnection implements Connection {
   }
 
   async getAllDomainStats(groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
-    return collectDomainStats(this, undefined, groups, flags, TEST_STATS_GROUPS);
+    return statsModule().collectDomainStats(this, undefined, groups, flags, TEST_STATS_GROUPS);
   }
 
   async domainListGetStats(domains: Domain[], groups: StatsGroup[], flags: DomainStatsFlags = {}): Promise<DomainStatsRecord[]> {
-    return collectDomainStats(this, domains, groups, flags, TEST_STATS_GROUPS);
+    return statsModule().collectDomainStats(this, domains, groups, flags, TEST_STATS_GROUPS);
   }
 
   async close(): Promise<void> {

@@ -8,8 +8,7 @@
  * here when its fault is deeper (an attribute of a <disk>, a value): the
  * message says which model judged it, and its first words are libvirt's.
  */
-import { VirError } from '../errors';
-import { SCHEMA_ERROR_PREFIX } from '../conf/validate';
+import { SCHEMA_ERROR_PREFIX, VirError } from '../errors';
 import { DEVICE_ORDER, TOP_ORDER } from './domain-xml';
 import { parseXML, type XNode } from './xml';
 
