@@ -304,6 +304,27 @@ describe('bhyve driver on sim:///TMPDIR (e2e)', function () {
     assert.deepEqual(await bvirsh(dir, ['domblkinfo', 'st1', 'vdb']), { code: 1, stdout: '\n', stderr: 'error: invalid argument: invalid path vdb not assigned to domain\n' });
   });
 
+  it('a running guest lists the disks and NICs it booted with; an edited definition shows with --inactive', async () => {
+    const nic = "\n    <interface type='bridge'><source bridge='bridge0'/><model type='virtio'/></interface>";
+    const { dir, xml, disk } = fixture('lv', '', '', nic);
+    await define(dir, xml);
+    await start(dir, 'lv');
+    // edit while it runs: a user-mode NIC first and a second disk
+    const extraDisk = join(dir, 'lv2.img');
+    writeFileSync(extraDisk, '');
+    writeFileSync(xml, domainXML('lv', disk, '', "\n    <interface type='user'><model type='e1000'/></interface>" + nic +
+      `\n    <disk type='file' device='disk'><source file='${extraDisk}'/><target dev='vdb' bus='virtio'/></disk>`));
+    await define(dir, xml);
+    const rows = async (args: string[]) => (await bvirsh(dir, args)).stdout.split('\n').slice(2).filter(Boolean).map((l) => l.trim().split(/\s+/).slice(0, 3).join(' '));
+    assert.deepEqual(await rows(['domiflist', 'lv']), ['tap0 bridge bridge0'], 'the booted NIC keeps its tap');
+    assert.deepEqual(await rows(['domiflist', '--inactive', 'lv']), ['- user -', '- bridge bridge0']);
+    assert.deepEqual(await rows(['domblklist', 'lv']), [`vda ${disk}`]);
+    assert.deepEqual(await rows(['domblklist', '--inactive', 'lv']), [`vda ${disk}`, `vdb ${extraDisk}`]);
+    assert.equal((await bvirsh(dir, ['domblkinfo', 'lv', 'vdb'])).stderr, 'error: invalid argument: invalid path vdb not assigned to domain\n');
+    assert.equal((await bvirsh(dir, ['destroy', 'lv'])).code, 0);
+    assert.deepEqual(await rows(['domblklist', 'lv']), [`vda ${disk}`, `vdb ${extraDisk}`], 'stopped: the definition');
+  });
+
   it('start/create --autodestroy: the guest ends with the bvirsh that started it, even one killed with SIGKILL', async () => {
     const { dir, xml, disk } = fixture('ad');
     await define(dir, xml);

@@ -498,14 +498,17 @@ export class BhyveDomain implements Domain {
     }
   }
 
-  async getBlockDevices(): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
-    return this.definition().devices.disks.map((d) => ({
+  // A running guest's devices are those it booted with (liveDefinition), as libvirt's live XML;
+  // --inactive, and a stopped guest, show the definition.
+  async getBlockDevices(flags: { inactive?: boolean } = {}): Promise<Array<{ type: string; device: string; target: string; source: string }>> {
+    const def = flags.inactive ? this.definition() : this.liveDefinition();
+    return def.devices.disks.map((d) => ({
       type: d.type, device: d.device, target: d.target.dev, source: d.source.path ?? '-',
     }));
   }
 
   async getBlockInfo(disk: string): Promise<BlockInfo> {
-    const d = this.definition().devices.disks.find((x) => x.target.dev === disk || (x.source.path !== undefined && x.source.path === disk));
+    const d = this.liveDefinition().devices.disks.find((x) => x.target.dev === disk || (x.source.path !== undefined && x.source.path === disk));
     if (!d) throw diskNotAssigned(disk);
     if (d.source.path === undefined) {
       throw new VirError('VIR_ERR_INVALID_ARG', `invalid argument: disk '${d.target.dev}' does not currently have a source assigned`);
@@ -513,9 +516,11 @@ export class BhyveDomain implements Domain {
     return diskSizes(this.host, d.source.path);
   }
 
-  async getInterfaces(): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
-    const def = this.definition();
-    const taps = this.liveTaps(def);
+  async getInterfaces(flags: { inactive?: boolean } = {}): Promise<Array<{ name: string; type: string; source: string; model: string; mac: string }>> {
+    const lv = this.liveness();
+    // the taps were recorded in the order of the booted definition's interfaces
+    const def = flags.inactive ? this.definition() : this.liveDefinition(lv);
+    const taps = flags.inactive ? new Map<InterfaceDef, string>() : this.liveTaps(def, lv);
     return def.devices.interfaces.map((n) => ({
       name: taps.get(n) ?? '-', type: n.type, source: n.source?.bridge ?? n.source?.network ?? '-',
       model: n.model ?? '-', mac: n.mac ?? '-',
@@ -534,13 +539,13 @@ export class BhyveDomain implements Domain {
 
   async getTime(): Promise<{ seconds: number; nseconds: number }> {
     this.activeLive();
-    return live.getTime(this.host, this.name, this.definition());
+    return live.getTime(this.host, this.name, this.liveDefinition());
   }
 
   async setTime(time: { seconds: number; nseconds: number } | { sync: true }): Promise<void> {
     this.connection.checkWritable('virDomainSetTime');
     this.activeLive();
-    await live.setTime(this.host, this.name, this.definition(), time);
+    await live.setTime(this.host, this.name, this.liveDefinition(), time);
   }
 
   async injectNMI(): Promise<void> {
@@ -560,7 +565,7 @@ export class BhyveDomain implements Domain {
     // --force (0x1), a session ended and taken over, but no "safe" mode
     if (opts.safe) throw new VirError('VIR_ERR_INVALID_ARG', 'unsupported flags (0x2) in function bhyveDomainOpenConsole');
     this.activeLive();
-    return openConsole(this.host, this.name, this.definition(), opts);
+    return openConsole(this.host, this.name, this.liveDefinition(), opts);
   }
 
   async create(flags: StartFlags = {}): Promise<void> {
