@@ -6,8 +6,7 @@
  */
 import { BaseCommand } from '../cli/base';
 import { domainArgs, domainFlag } from '../cli/domain-action';
-import { editText } from '../cli/editor';
-import { isVirError, VirError } from '../core/errors';
+import { editUntilSaved } from '../cli/editor';
 
 export default class Edit extends BaseCommand {
   static override summary = 'edit XML configuration for a domain';
@@ -17,30 +16,15 @@ export default class Edit extends BaseCommand {
 
   async run(): Promise<{ domain: string; changed: boolean }> {
     const dom = await this.domainArg();
-    const conn = dom.connection;
     const name = dom.getName();
     const original = await dom.getXMLDesc({ inactive: true, secure: true });
-    let text = original;
-    for (;;) {
-      const edited = editText(text, `${name}.xml`);
-      if (edited === original) {
-        this.extra(`Domain '${name}' XML configuration not changed.\n`);
-        return { domain: name, changed: false };
-      }
-      try {
-        const saved = await conn.defineXML(edited);
-        this.extra(`Domain '${saved.getName()}' XML configuration edited.\n`);
-        return { domain: saved.getName(), changed: true };
-      } catch (e) {
-        if (!isVirError(e)) throw e;
-        const failed = new VirError(e.code, `Failed to edit domain '${name}': the edited XML was not saved`, { detail: e.message });
-        // no terminal to ask on: stop here, the definition is unchanged
-        if (!process.stdin.isTTY || !process.stdout.isTTY) throw failed;
-        process.stderr.write(`error: ${e.message}\n`);
-        const { confirm } = await import('@inquirer/prompts');
-        if (!(await confirm({ message: 'Failed. Try again?', default: true }))) throw failed;
-        text = edited;
-      }
+    const saved = await editUntilSaved(original, `${name}.xml`, async (xml) => (await dom.connection.defineXML(xml)).getName(),
+      `Failed to edit domain '${name}': the edited XML was not saved`);
+    if (saved === undefined) {
+      this.extra(`Domain '${name}' XML configuration not changed.\n`);
+      return { domain: name, changed: false };
     }
+    this.extra(`Domain '${saved}' XML configuration edited.\n`);
+    return { domain: saved, changed: true };
   }
 }

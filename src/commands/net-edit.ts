@@ -7,9 +7,9 @@
  * driver has no separate inactive XML (libvirt's test driver).
  */
 import { NetworkCommand, networkArgs, networkFlag, networkCalls } from '../cli/network-action';
-import { editText } from '../cli/editor';
+import { editUntilSaved } from '../cli/editor';
 import type { Network } from '../core/api';
-import { isVirError, VirError } from '../core/errors';
+import { isVirError } from '../core/errors';
 
 async function persistentXML(net: Network): Promise<string> {
   try {
@@ -32,27 +32,13 @@ export default class NetEdit extends NetworkCommand {
     const net = await this.networkArg();
     const calls = networkCalls(net.connection, 'virNetworkDefineXML');
     const name = net.getName();
-    const original = await persistentXML(net);
-    let text = original;
-    for (;;) {
-      const edited = editText(text, `${name}.xml`);
-      if (edited === original) {
-        this.extra(`Network ${name} XML configuration not changed.\n`);
-        return { network: name, changed: false };
-      }
-      try {
-        const saved = await calls.networkDefineXML(edited);
-        this.extra(`Network ${saved.getName()} XML configuration edited.\n`);
-        return { network: saved.getName(), changed: true };
-      } catch (e) {
-        if (!isVirError(e)) throw e;
-        const failed = new VirError(e.code, `Failed to edit network ${name}: the edited XML was not saved`, { detail: e.message });
-        if (!process.stdin.isTTY || !process.stdout.isTTY) throw failed;
-        process.stderr.write(`error: ${e.message}\n`);
-        const { confirm } = await import('@inquirer/prompts');
-        if (!(await confirm({ message: 'Failed. Try again?', default: true }))) throw failed;
-        text = edited;
-      }
+    const saved = await editUntilSaved(await persistentXML(net), `${name}.xml`, async (xml) => (await calls.networkDefineXML(xml)).getName(),
+      `Failed to edit network ${name}: the edited XML was not saved`);
+    if (saved === undefined) {
+      this.extra(`Network ${name} XML configuration not changed.\n`);
+      return { network: name, changed: false };
     }
+    this.extra(`Network ${saved} XML configuration edited.\n`);
+    return { network: saved, changed: true };
   }
 }
